@@ -1,0 +1,159 @@
+"""The extractor's knowledge of the language, read from ``knowledge/cues.csv``.
+
+Cue words are data: one row a cue (``kind, cue, value``), with an optional example sentence
+and what it should yield (checked by ``tests/unit/test_knowledge.py``). Code never spells a
+cue word itself; it asks this module for the matches of a kind in a stretch of text.
+
+Matching runs on :func:`fold`-ed text, which has exactly the length of the original, so a
+match's offsets are offsets in the normalised article.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+CUES_PATH = Path(__file__).with_name("knowledge") / "cues.csv"
+
+# y and i are interchangeable in Vietnamese spelling (kỳ/kì, tỷ/tỉ, quỹ/quĩ, ký/kí).
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+# Old-style tone placement (hoà, uỷ, thoả) vs new-style (hòa, ủy, thỏa): both fold to one form.
+_TONES = {
+    "a": "àáảãạ", "e": "èéẻẽẹ", "i": "ìíỉĩị",
+}
+_O_TONED = "òóỏõọ"
+_U_TONED = "ùúủũụ"
+_OLD_STYLE = {}
+for _base, _toned in _TONES.items():
+    for _k, _ch in enumerate(_toned):
+        if _base in "ae":
+            _OLD_STYLE["o" + _ch] = _O_TONED[_k] + _base
+        else:
+            _OLD_STYLE["u" + _ch] = _U_TONED[_k] + _base
+_OLD_STYLE_RE = re.compile("|".join(map(re.escape, _OLD_STYLE)))
+
+
+def fold(text: str) -> str:
+    """Lower-case, y→i, one tone placement; same length as ``text`` (offsets carry over)."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: keep 1:1 mapping
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    low = low.translate(_Y_TO_I)
+    return _OLD_STYLE_RE.sub(lambda m: _OLD_STYLE[m.group(0)], low)
+
+
+def fold_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile a pattern written in plain Vietnamese for use on folded text (ngày → ngài)."""
+    return re.compile(fold(pattern), flags)
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    cue: str
+    value: str
+    example: str
+    expect: str
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    value: str
+    cue: str
+
+
+def _boundary_pattern(cues: list[str]) -> re.Pattern[str]:
+    parts = []
+    for cue in sorted(set(cues), key=lambda c: (-len(c), c)):
+        words = [re.escape(w) for w in cue.split()]
+        body = r"\s+".join(words)
+        left = r"(?<!\w)" if cue[0].isalnum() else ""
+        right = r"(?!\w)" if cue[-1].isalnum() else ""
+        parts.append(left + body + right)
+    return re.compile("|".join(parts))
+
+
+class Knowledge:
+    """All cues, grouped by kind, each kind compiled once into one folded regex."""
+
+    def __init__(self, rows: list[Cue]):
+        self.rows = rows
+        self._by_kind: dict[str, dict[str, str]] = {}
+        for row in rows:
+            self._by_kind.setdefault(row.kind, {})[fold(row.cue)] = row.value
+        self._patterns = {k: _boundary_pattern(list(v)) for k, v in self._by_kind.items()}
+
+    def kinds(self) -> list[str]:
+        return sorted(self._by_kind)
+
+    def values(self, kind: str) -> dict[str, str]:
+        """Folded cue → value for one kind."""
+        return self._by_kind.get(kind, {})
+
+    def pattern(self, kind: str) -> re.Pattern[str]:
+        return self._patterns[kind]
+
+    def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
+        """Non-overlapping, longest-first matches of a kind within ``folded[start:end]``."""
+        pat = self._patterns.get(kind)
+        if pat is None:
+            return []
+        end = len(folded) if end is None else end
+        table = self._by_kind[kind]
+        out = []
+        for m in pat.finditer(folded, start, end):
+            key = " ".join(m.group(0).split())
+            out.append(Match(m.start(), m.end(), table.get(key, ""), key))
+        exceptions = self._patterns.get("not_" + kind)
+        if out and exceptions is not None:  # "đạt chỉ tiêu" is not a target, "tăng cường" no change
+            lo, hi = max(0, start - 20), min(len(folded), end + 20)
+            spans = [(x.start(), x.end()) for x in exceptions.finditer(folded, lo, hi)]
+            out = [m for m in out if not any(a <= m.start < b for a, b in spans)]
+        return out
+
+    def last(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        found = self.find(kind, folded, start, end)
+        return found[-1] if found else None
+
+    def first(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        found = self.find(kind, folded, start, end)
+        return found[0] if found else None
+
+    def at(self, kind: str, folded: str, pos: int, end: int | None = None) -> Match | None:
+        """A match of the kind starting exactly at ``pos``."""
+        pat = self._patterns.get(kind)
+        if pat is None:
+            return None
+        m = pat.match(folded, pos, len(folded) if end is None else end)
+        if not m:
+            return None
+        key = " ".join(m.group(0).split())
+        return Match(m.start(), m.end(), self._by_kind[kind].get(key, ""), key)
+
+    def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        """The match of the kind that ends exactly at ``end`` (whitespace allowed after it)."""
+        for m in reversed(self.find(kind, folded, start, end)):
+            if not folded[m.end:end].strip():
+                return m
+            break
+        return None
+
+
+def read_cues(path: Path = CUES_PATH) -> list[Cue]:
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [Cue(r["kind"], r["cue"].strip(), r["value"].strip(), r.get("example") or "",
+                    r.get("expect") or "") for r in csv.DictReader(f)]
+    for row in rows:
+        if not row.cue:
+            raise ValueError(f"{path}: a row of kind {row.kind!r} has an empty cue")
+    return rows
+
+
+@cache
+def knowledge() -> Knowledge:
+    return Knowledge(read_cues())

@@ -1,0 +1,204 @@
+"""Vietnamese numbers: ``11.089`` (dot groups thousands), ``99,81`` (comma is the decimal mark),
+scale words (``1,5 tỷ``, ``61 triệu 600 nghìn``), ranges (``80-90%``, ``từ 1 đến 2 tỷ``),
+money and percent units, and small counts written in words (``ba chi hội``).
+
+Works on folded text (see :mod:`analysis.knowledge`), whose offsets equal the article's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.knowledge import Knowledge, knowledge
+
+NUMERAL = re.compile(
+    r"(?<![\w.,/])"
+    r"(?:(?P<grouped>\d{1,3}(?:\.\d{3})+)|(?P<plain>\d+)(?:\.(?P<endec>\d{1,2})(?![\d.]))?)"
+    r"(?:,(?P<frac>\d+))?"
+    r"(?![\d]|\.\d)"
+)
+_DASH = r"\s*[-–—]\s*"
+_RANGE_WORDS = re.compile(r"\s*(?:đến|tới|-|–|—)\s*")
+
+
+def parse_numeral(text: str) -> float:
+    """``11.089`` → 11089, ``99,81`` → 99.81, ``09`` → 9, ``1,5`` → 1.5."""
+    text = text.strip()
+    if "," in text:
+        whole, frac = text.split(",", 1)
+    else:
+        whole, frac = text, ""
+    if "." in whole:
+        head, *groups = whole.split(".")
+        if all(len(g) == 3 for g in groups):
+            whole = head + "".join(groups)
+        elif len(groups) == 1 and not frac:  # English-style decimal, only where a unit vouches
+            whole, frac = head, groups[0]
+        else:
+            raise ValueError(f"not a Vietnamese number: {text!r}")
+    value = float(int(whole)) if whole else 0.0
+    if frac:
+        value += int(frac) / 10 ** len(frac)
+    return value
+
+
+@dataclass
+class Amount:
+    """A number (or range) as written, with its scale and unit, in folded-text offsets."""
+
+    start: int
+    end: int  # end of the number, its scale words and its unit (đồng, %)
+    value: float
+    value_max: float | None
+    unit: str  # count | vnd | percent
+    in_words: bool = False
+    denominator: tuple[int, int, float] | None = None  # X/Y: Y's span and value
+
+    @property
+    def is_range(self) -> bool:
+        return self.value_max is not None
+
+
+class NumberScanner:
+    """Finds amounts in folded text, skipping spans already claimed (dates, times…)."""
+
+    def __init__(self, kn: Knowledge | None = None):
+        self.kn = kn or knowledge()
+        self.scales = {k: float(v) for k, v in self.kn.values("scale").items()}
+        self.words = {k: float(v) for k, v in self.kn.values("number_word").items()}
+        self._scale = self.kn.pattern("scale")
+        self._money = self.kn.pattern("money")
+        self._percent = self.kn.pattern("percent")
+
+    # -- pieces ---------------------------------------------------------------------
+    def _skip_ws(self, s: str, i: int) -> int:
+        while i < len(s) and s[i] == " ":
+            i += 1
+        return i
+
+    def _scaled(self, s: str, m: re.Match[str]) -> tuple[float, int, bool] | None:
+        """Value and end of a numeral with its scale words (``61 triệu 600 nghìn``)."""
+        try:
+            value = parse_numeral(m.group(0))
+        except ValueError:
+            return None
+        english_decimal = m.group("endec") is not None
+        end = m.end()
+        j = self._skip_ws(s, end)
+        sm = self._scale.match(s, j)
+        if not sm:
+            return value, end, english_decimal
+        scale = self.scales[" ".join(sm.group(0).split())]
+        total = value * scale
+        end = sm.end()
+        # compound: "61 triệu 600 nghìn", "1 tỷ 250 triệu"
+        while True:
+            j = self._skip_ws(s, end)
+            nm = NUMERAL.match(s, j)
+            if not nm:
+                break
+            k = self._skip_ws(s, nm.end())
+            sm2 = self._scale.match(s, k)
+            if not sm2:
+                break
+            scale2 = self.scales[" ".join(sm2.group(0).split())]
+            if scale2 >= scale:
+                break
+            total += parse_numeral(nm.group(0)) * scale2
+            scale, end = scale2, sm2.end()
+        return total, end, False
+
+    def _unit(self, s: str, end: int) -> tuple[str, int]:
+        j = self._skip_ws(s, end)
+        pm = self._percent.match(s, j)
+        if pm:
+            return "percent", pm.end()
+        mm = self._money.match(s, j)
+        if mm and not re.match(r"\w", s[mm.end():mm.end() + 1]):
+            return "vnd", mm.end()
+        return "count", end
+
+    # -- the scan -------------------------------------------------------------------
+    def scan(self, s: str, claimed: list[tuple[int, int]] | None = None) -> list[Amount]:
+        claimed = sorted(claimed or [])
+        taken = _SpanSet(claimed)
+        out: list[Amount] = []
+        pos = 0
+        for m in NUMERAL.finditer(s):
+            if m.start() < pos or taken.overlaps(m.start(), m.end()):
+                continue
+            first = self._scaled(s, m)
+            if first is None:
+                continue
+            value, end, english = first
+            value_max = None
+            # range: "80-90%", "từ 1 đến 2 tỷ đồng"
+            rm = _RANGE_WORDS.match(s, end)
+            if rm and (rm.group(0).strip() in "-–—" or s[max(0, m.start() - 4):m.start()].strip().endswith("từ")):
+                nm = NUMERAL.match(s, rm.end())
+                if nm and not taken.overlaps(nm.start(), nm.end()):
+                    second = self._scaled(s, nm)
+                    if second is not None:
+                        v2, end2, _ = second
+                        # "1 đến 2 tỷ": the scale of the upper end applies to both
+                        if end == m.end() and end2 != nm.end() and value < v2:
+                            value = value * (v2 / parse_numeral(nm.group(0)))
+                        if v2 > value:
+                            value_max, end = v2, end2
+            unit, uend = self._unit(s, end)
+            if english and unit == "count" and end == m.end():
+                continue  # "4.8" with nothing to vouch for a decimal: not a number we read
+            denominator = None
+            if unit == "count" and value_max is None and s.startswith("/", end):
+                dm = NUMERAL.match(s, end + 1)
+                if dm and not taken.overlaps(dm.start(), dm.end()):
+                    try:
+                        denominator = (dm.start(), dm.end(), parse_numeral(dm.group(0)))
+                    except ValueError:
+                        denominator = None
+                    if denominator:
+                        uend = dm.end()
+                        unit, uend2 = self._unit(s, uend)
+                        uend = uend2
+            out.append(Amount(m.start(), uend, value, value_max, unit, False, denominator))
+            pos = uend
+        return out
+
+    def scan_words(self, s: str, noun_pattern: re.Pattern[str],
+                   claimed: list[tuple[int, int]]) -> list[Amount]:
+        """Small counts in words, only where a counted noun follows (``ba chi hội``)."""
+        taken = _SpanSet(sorted(claimed))
+        words = sorted(self.words, key=len, reverse=True)
+        tens = "|".join(map(re.escape, words))
+        pat = re.compile(
+            rf"(?<!\w)(?:(?P<t>{tens})\s+mươi(?:\s+(?P<u>{tens}))?|mười(?:\s+(?P<u2>{tens}))?|(?P<w>{tens}))\s+"
+            r"(?=[“\"']?\s*(?:" + noun_pattern.pattern + "))"
+        )
+        out = []
+        for m in pat.finditer(s):
+            if taken.overlaps(m.start(), m.end()):
+                continue
+            if m.group("t"):
+                value = self.words[m.group("t")] * 10 + (self.words[m.group("u")] if m.group("u") else 0)
+            elif m.group("w"):
+                value = self.words[m.group("w")]
+            else:
+                value = 10 + (self.words[m.group("u2")] if m.group("u2") else 0)
+            end = m.start() + len(m.group(0).rstrip())
+            out.append(Amount(m.start(), end, value, None, "count", True))
+        return out
+
+
+class _SpanSet:
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+
+    def overlaps(self, start: int, end: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_right(self.spans, (start, float("inf"))) - 1
+        for a, b in self.spans[max(0, i - 1): i + 2]:
+            if a < end and start < b:
+                return True
+        return False
