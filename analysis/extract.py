@@ -37,7 +37,7 @@ _COMPATIBLE = {
 _RECIPIENT_CLASSES = MODEL_METRICS | {"@person", "@family", "@clan", "@unit", "@community", "members",
                       "branches", "associations", "award_recipients"}
 _DONOR_CLASSES = {"@unit", "@person"}
-_LEAD_FILLER = re.compile(r"^[\s“”\"'‘’(]*(?:lượt\s+)?")
+_LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
 _HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)có\s+(?:chi hội|ban khuyến học|tổ khuyến học|hội khuyến học)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
@@ -47,8 +47,7 @@ _SHARE_OF = fold_re(r"(?:số\s+|các\s+|tổng số\s+)?")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
-FIELDS = ["source_id", "entity", "level", "province", "period_start", "period_end", "metric",
-          "stage", "value", "value_max", "unit", "bound", "subgroup", "quote", "start", "end"]
+
 RESIDUE_FIELDS = ["source_id", "text", "start", "end", "reason", "quote"]
 
 
@@ -132,11 +131,11 @@ def split_sentences(text: str) -> list[Sentence]:
             cut = i + 1
         elif ch == ".":
             prev, nxt = text[i - 1:i], text[i + 1:i + 2]
-            if prev.isdigit() and nxt.isdigit():
-                pass  # 11.089
-            elif nxt == "" or nxt.isspace() or nxt.isupper() or nxt in "“\"/":
-                if not (nxt == " " and _ABBREV.search(text[max(0, i - 5):i])):
-                    cut = i + 1
+            grouping = prev.isdigit() and nxt.isdigit()  # 11.089
+            ends = nxt == "" or nxt.isspace() or nxt.isupper() or nxt in "“\"/"
+            abbreviation = nxt == " " and _ABBREV.search(text[max(0, i - 5):i])
+            if ends and not grouping and not abbreviation:
+                cut = i + 1
         if cut is not None:
             if text[start:cut].strip():
                 bounds.append((start, cut))
@@ -296,7 +295,9 @@ class _Article:
         clause = self._clause_of(s, a.start)
         end = min(clause[1], a.end + 90)
         if i + 1 < len(self.amounts):
-            end = min(end, max(a.end, self.amounts[i + 1].start))
+            nxt = self.amounts[i + 1].start
+            if not self.text[a.end:nxt].rstrip().endswith("("):  # "18.734 hộ (65,2%) được…"
+                end = min(end, max(a.end, nxt))
         return a.end, end
 
     def _prev_end(self, i: int, s: Sentence) -> int:
@@ -400,12 +401,12 @@ class _Article:
         # given an award or a scholarship
         award = self._award_context(s, a.start)
         after_award = kn.first("context", f, d.noun_end, min(h1, d.noun_end + 40))
-        if cls in _RECIPIENT_CLASSES or (model and cls is None):
-            if award or (after_award and after_award.value == "award"
-                         and _PASSIVE.match(f[d.noun_end:after_award.start] or " ")):
-                d.metric = "award_recipients"
-                d.subgroup = self._noun_phrase(hs, h1)
-                return
+        passive_award = bool(after_award and after_award.value == "award"
+                             and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
+        if (cls in _RECIPIENT_CLASSES or (model and cls is None)) and (award or passive_award):
+            d.metric = "award_recipients"
+            d.subgroup = self._noun_phrase(hs, h1)
+            return
         if cls == "award_recipients":
             d.metric = "award_recipients"
             d.subgroup = self.text[noun[0].start:noun[0].end]
@@ -643,7 +644,7 @@ class _Article:
     def _noun_phrase(self, hs: int, h1: int) -> str:
         piece = self.text[hs:h1]
         piece = re.split(r"[,;(]|(?:^|\s)(?:và|với|vì|nhân|có|đạt|trong)(?:\s|$)", piece)[0]
-        return " ".join(piece.split()[:6]).strip(" “”\"")
+        return " ".join(piece.split()[:6]).strip(" “”\".:!?")
 
     def _org_subgroup(self, pos: int, h1: int) -> str:
         piece = self.text[pos:h1]

@@ -72,7 +72,7 @@ def _boundary_pattern(cues: list[str]) -> re.Pattern[str]:
     for cue in sorted(set(cues), key=lambda c: (-len(c), c)):
         words = [re.escape(w) for w in cue.split()]
         body = r"\s+".join(words)
-        left = r"(?<!\w)" if cue[0].isalnum() else ""
+        left = r"(?<![^\W\d_])" if cue[0].isalnum() else ""  # not glued to a letter (150.000đ is fine)
         right = r"(?!\w)" if cue[-1].isalnum() else ""
         parts.append(left + body + right)
     return re.compile("|".join(parts))

@@ -18,7 +18,7 @@ NUMERAL = re.compile(
     r"(?:,(?P<frac>\d+))?"
     r"(?![\d]|\.\d)"
 )
-_DASH = r"\s*[-–—]\s*"
+_DENOMINATOR = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?![\d]|\.\d|,\d)")
 _RANGE_WORDS = re.compile(r"\s*(?:đến|tới|-|–|—)\s*")
 
 
@@ -151,7 +151,7 @@ class NumberScanner:
                 continue  # "4.8" with nothing to vouch for a decimal: not a number we read
             denominator = None
             if unit == "count" and value_max is None and s.startswith("/", end):
-                dm = NUMERAL.match(s, end + 1)
+                dm = _DENOMINATOR.match(s, end + 1)
                 if dm and not taken.overlaps(dm.start(), dm.end()):
                     try:
                         denominator = (dm.start(), dm.end(), parse_numeral(dm.group(0)))
@@ -198,7 +198,4 @@ class _SpanSet:
         import bisect
 
         i = bisect.bisect_right(self.spans, (start, float("inf"))) - 1
-        for a, b in self.spans[max(0, i - 1): i + 2]:
-            if a < end and start < b:
-                return True
-        return False
+        return any(a < end and start < b for a, b in self.spans[max(0, i - 1): i + 2])

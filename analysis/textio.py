@@ -79,10 +79,16 @@ def _guess_utf16(data: bytes) -> str | None:
 def _fix_mojibake(text: str) -> str:
     if len(_MOJIBAKE.findall(text)) < 3:
         return text
-    try:
-        return text.encode("cp1252").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
+    raw = bytearray()
+    for ch in text:  # cp1252, with its five undefined bytes passed through as code points
+        try:
+            raw += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 255:
+                return text
+            raw.append(ord(ch))
+    fixed = raw.decode("utf-8", errors="replace")
+    return fixed if fixed.count("\ufffd") <= 2 else text
 
 
 def normalise_text(text: str) -> str:

@@ -1,0 +1,49 @@
+# khuyenhoc — every verb of the project. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PYTHONHASHSEED := 0
+
+.DEFAULT_GOAL := help
+.PHONY: help setup figures reports test test-fast lab bench manifest lint clean
+
+help: ## list the verbs
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@if [ -d .git ]; then $(BIN)/nbstripout --install --attributes .gitattributes || true; fi
+	@touch $@
+
+setup: $(STAMP) ## create .venv from the lock file (python3 is all it needs)
+
+figures: $(STAMP) ## extract data/raw → data/processed/figures.csv (+ residue, meta)
+	$(BIN)/khuyenhoc extract
+
+reports: figures ## set up, extract, render every report to reports/*.html
+	$(BIN)/khuyenhoc render
+
+test: $(STAMP) ## the whole test suite (unit, seeds, notebooks, browser)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## unit tests only
+	$(BIN)/python -m pytest tests/unit -q
+
+lab: $(STAMP) ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## benchmarks → reports/benchmarks.json and the README table
+	$(BIN)/khuyenhoc bench --readme README.md
+
+manifest: $(STAMP) ## add new raw files to data/raw/MANIFEST.sha256 (never rewrites one)
+	$(BIN)/khuyenhoc manifest --update
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check analysis tests
+
+clean: ## remove everything rebuildable (data/processed, rendered reports)
+	rm -rf data/processed reports/*.html reports/_work reports/.state.json

@@ -1,0 +1,115 @@
+"""``khuyenhoc`` (also ``python -m analysis``): the project's verbs.
+
+Imports are deferred to the verb that needs them, so ``khuyenhoc --help`` stays instant.
+Exit status: 0 all well, 1 some input could not be used (named on stderr), 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    from analysis import paths
+
+    p = argparse.ArgumentParser(prog="khuyenhoc", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    ex = sub.add_parser("extract", help="articles → data/processed/figures.csv (+ residue, meta)")
+    ex.add_argument("--articles", type=Path, default=paths.ARTICLES_DIR, help="folder of *.txt articles")
+    ex.add_argument("--sources", type=Path, default=paths.SOURCES_CSV, help="sources.csv (optional)")
+    ex.add_argument("--out", type=Path, default=paths.FIGURES_CSV, help="figures.csv to write")
+    ex.add_argument("--curated", type=Path, default=paths.CURATED_DIR,
+                    help="folder of reviewers' corrections ('none' to skip)")
+    ex.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core for large batches)")
+
+    mf = sub.add_parser("manifest", help="check data/raw against its checksum manifest, or add new files")
+    mf.add_argument("--update", action="store_true", help="add files not yet listed (never rewrites a listed one)")
+
+    rn = sub.add_parser("render", help="render the report grid (reports/reports.toml) to HTML")
+    rn.add_argument("--grid", type=Path, default=paths.REPORTS_DIR / "reports.toml")
+    rn.add_argument("--out", type=Path, default=paths.REPORTS_DIR)
+    rn.add_argument("--jobs", type=int, default=0, help="parallel reports (0: one per core)")
+    rn.add_argument("--force", action="store_true", help="render every report even if unchanged")
+    rn.add_argument("--only", action="append", default=[], help="render only these report names")
+    rn.add_argument("--timeout", type=float, default=None, help="wall-clock limit per report, seconds")
+
+    bn = sub.add_parser("bench", help="run the benchmarks; write reports/benchmarks.json")
+    bn.add_argument("--sizes", default="1000,5000,10000", help="corpus sizes for extraction")
+    bn.add_argument("--out", type=Path, default=paths.REPORTS_DIR / "benchmarks.json")
+    bn.add_argument("--skip-render", action="store_true")
+    bn.add_argument("--readme", type=Path, default=None, help="update the benchmark table in this README")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 0 for --help, 2 for bad arguments
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return {"extract": _extract, "manifest": _manifest, "render": _render, "bench": _bench}[args.command](args)
+
+
+def _extract(args) -> int:
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analysis.pipeline import run_extract
+    from analysis.schema import FiguresSchemaError
+
+    if not args.articles.is_dir():
+        print(f"khuyenhoc extract: articles folder {args.articles} does not exist", file=sys.stderr)
+        return 2
+    sources = args.sources if args.sources and args.sources.exists() else None
+    if args.sources and not args.sources.exists() and args.sources.name != "sources.csv":
+        print(f"khuyenhoc extract: sources file {args.sources} does not exist", file=sys.stderr)
+        return 2
+    curated = None if str(args.curated) == "none" else args.curated
+    n = len(list(args.articles.glob("*.txt")))
+    jobs = args.jobs or (os.cpu_count() or 1)
+    try:
+        if jobs > 1 and n >= 200:
+            with ProcessPoolExecutor(jobs) as pool:
+                summary = run_extract(args.articles, sources, args.out, curated, executor=pool)
+        else:
+            summary = run_extract(args.articles, sources, args.out, curated)
+    except FiguresSchemaError:
+        return 1
+    ok = len(summary.outcomes) - len(summary.failed)
+    print(f"{ok} of {len(summary.outcomes)} articles read: {summary.figures} figures, "
+          f"{summary.residue} other numbers → {args.out}")
+    return 1 if summary.failed or summary.problems else 0
+
+
+def _manifest(args) -> int:
+    from analysis.manifest import check_manifest, update_manifest
+
+    if args.update:
+        added = update_manifest()
+        print(f"{len(added)} file(s) added to the manifest" + "".join(f"\n  {a}" for a in added))
+    problems = check_manifest()
+    for p in problems:
+        print(p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _render(args) -> int:
+    from analysis.render import render_cli
+
+    return render_cli(args)
+
+
+def _bench(args) -> int:
+    from analysis.bench import bench_cli
+
+    return bench_cli(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

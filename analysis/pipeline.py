@@ -1,0 +1,212 @@
+"""raw → extracted → curated → processed: the ``khuyenhoc extract`` step.
+
+Reads every ``*.txt`` under the articles folder (one article at a time, so any
+``concurrent.futures`` executor can spread them), applies the reviewers' corrections,
+validates the table against the schema and writes, deterministically:
+
+- ``figures.csv`` — the contract table;
+- ``residue.csv`` — every number that did not become a figure, with the reason;
+- ``articles.csv`` — one row per article: date used and how it was found, counts, warnings;
+- ``curation_log.csv`` — each correction and whether it still applies;
+- ``figures.meta.json`` — schema and package version, input checksums, row counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from analysis import __version__
+from analysis.curation import LOG_COLUMNS, apply_curation
+from analysis.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
+from analysis.schema import COLUMNS, SCHEMA_VERSION
+from analysis.textio import ArticleError
+
+ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "encoding",
+                   "chars", "figures", "residue", "warnings"]
+
+
+@dataclass
+class Outcome:
+    source_id: str
+    result: ArticleResult | None = None
+    error: str = ""
+
+
+@dataclass
+class RunSummary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # sources.csv and curation problems
+    figures: int = 0
+    residue: int = 0
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error]
+
+
+def read_sources(path: Path | None) -> tuple[dict[str, SourceMeta], list[str]]:
+    """``sources.csv`` → metadata per source id, and the problems found in it."""
+    metas: dict[str, SourceMeta] = {}
+    problems: list[str] = []
+    if path is None or not Path(path).exists():
+        return metas, problems
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        missing = {"source_id"} - set(reader.fieldnames or [])
+        if missing:
+            return metas, [f"{path}: no source_id column"]
+        for n, row in enumerate(reader, start=2):
+            sid = (row.get("source_id") or "").strip()
+            published = None
+            text = (row.get("published") or "").strip()
+            if text:
+                try:
+                    published = date.fromisoformat(text)
+                except ValueError:
+                    problems.append(f"{path}:{n}: published {text!r} is not an ISO date (YYYY-MM-DD); "
+                                    "the date is inferred from the text instead")
+            metas[sid] = SourceMeta(sid, (row.get("title") or "").strip(), (row.get("outlet") or "").strip(),
+                                    published, (row.get("url") or "").strip())
+    return metas, problems
+
+
+def _extract_one(args: tuple[str, SourceMeta]) -> Outcome:
+    path, meta = args
+    try:
+        return Outcome(meta.source_id, extract_file(Path(path), meta))
+    except ArticleError as exc:
+        return Outcome(meta.source_id, error=str(exc))
+
+
+def extract_all(paths: list[Path], metas: dict[str, SourceMeta],
+                executor: Executor | None = None) -> list[Outcome]:
+    """Extract each article; with an executor, articles are spread over its workers."""
+    work = [(str(p), metas.get(p.stem) or SourceMeta(p.stem)) for p in paths]
+    if executor is None:
+        return [_extract_one(w) for w in work]
+    chunk = max(1, len(work) // (8 * (os.cpu_count() or 1)))
+    return list(executor.map(_extract_one, work, chunksize=chunk))
+
+
+def format_number(value) -> str:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return ""
+    v = float(value)
+    if v.is_integer():
+        return str(int(v))
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, columns, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: format_number(r.get(k)) if k in ("value", "value_max") else
+                    ("" if r.get(k) is None else r.get(k)) for k in columns})
+    return buf.getvalue().encode("utf-8")
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, curated_dir: Path | None,
+                executor: Executor | None = None, echo: Callable[[str], None] | None = None,
+                warn: Callable[[str], None] | None = None) -> RunSummary:
+    from analysis.schema import FiguresSchemaError, validate
+
+    echo = echo or (lambda s: print(s))
+    warn = warn or (lambda s: print(s, file=sys.stderr))
+    summary = RunSummary()
+    metas, problems = read_sources(sources_csv)
+    summary.problems += problems
+    paths = sorted(Path(articles_dir).glob("*.txt"))
+    known = {p.stem for p in paths}
+    for sid in sorted(set(metas) - known):
+        summary.problems.append(f"{sources_csv}: source {sid!r} has no article file in {articles_dir}")
+    summary.outcomes = extract_all(paths, metas, executor)
+
+    rows: list[dict] = []
+    residue: list[dict] = []
+    articles: list[dict] = []
+    for o in summary.outcomes:
+        meta = metas.get(o.source_id) or SourceMeta(o.source_id)
+        if o.error:
+            warn(f"{articles_dir}/{o.source_id}.txt: {o.error}")
+            articles.append({"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet,
+                             "url": meta.url, "warnings": f"ERROR: {o.error}"})
+            continue
+        r = o.result
+        rows += [f.row() for f in r.figures]
+        residue += [x.row() for x in r.residue]
+        note = f" ({'; '.join(r.warnings)})" if r.warnings else ""
+        echo(f"{o.source_id}: {len(r.figures)} figures, {len(r.residue)} other numbers{note}")
+        articles.append({"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
+                         "published": r.published.isoformat() if r.published else "",
+                         "published_how": r.published_how, "encoding": r.encoding, "chars": r.chars,
+                         "figures": len(r.figures), "residue": len(r.residue), "warnings": "; ".join(r.warnings)})
+    log = []
+    if curated_dir is not None:
+        rows, log = apply_curation(rows, Path(curated_dir))
+        for e in log:
+            if e.status != "applied":
+                summary.problems.append(f"{curated_dir}/{e.file}:{e.line}: {e.status}: {e.detail}")
+    rows.sort(key=lambda r: (r["source_id"], int(r["start"]), r["metric"], float(r["value"] or 0)))
+    for p in summary.problems:
+        warn(p)
+
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    try:
+        validate(frame, where=str(out_csv))
+    except FiguresSchemaError as exc:
+        summary.problems.append(str(exc))
+        warn(str(exc))
+        raise
+    out_csv = Path(out_csv)
+    folder = out_csv.parent
+    _write(out_csv, _csv_bytes(rows, COLUMNS))
+    _write(folder / "residue.csv", _csv_bytes(residue, RESIDUE_FIELDS))
+    _write(folder / "articles.csv", _csv_bytes(articles, ARTICLE_COLUMNS))
+    _write(folder / "curation_log.csv", _csv_bytes([e.row() for e in log], LOG_COLUMNS))
+    inputs = {f"articles/{p.name}": sha256(p) for p in paths}
+    for extra in filter(None, [sources_csv] + ([Path(curated_dir) / "corrections.csv",
+                                                Path(curated_dir) / "additions.csv"] if curated_dir else [])):
+        if Path(extra).exists():
+            inputs[Path(extra).name] = sha256(Path(extra))
+    from analysis.knowledge import CUES_PATH
+
+    inputs["knowledge/cues.csv"] = sha256(CUES_PATH)
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "package": "khuyenhoc",
+        "package_version": __version__,
+        "figures_sha256": hashlib.sha256(out_csv.read_bytes()).hexdigest(),
+        "inputs_sha256": dict(sorted(inputs.items())),
+        "rows": {"figures": len(rows), "residue": len(residue), "articles": len(articles),
+                 "articles_failed": len(summary.failed),
+                 "corrections_applied": sum(e.status == "applied" for e in log),
+                 "corrections_unmatched": sum(e.status != "applied" for e in log)},
+    }
+    _write(folder / "figures.meta.json", (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    summary.figures, summary.residue = len(rows), len(residue)
+    return summary

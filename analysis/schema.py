@@ -1,0 +1,124 @@
+"""The figures table, written once as a field table; the pandera schema is generated from it.
+
+The same schema is enforced when extraction writes ``figures.csv`` and when analysis reads
+it. A violation raises :class:`FiguresSchemaError` whose message names the rows (source and
+offset) and what is wrong, never a silent NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = "1.0"
+
+MODELS = ["families", "clans", "communities", "units", "citizens"]
+COUNT_METRICS = ["members", "associations", "branches", "promoting_clans", "award_recipients",
+                 "donors", "learning_centres"] + [f"learning_{m}" for m in MODELS]
+RATE_METRICS = [f"learning_{m}_rate" for m in MODELS] + ["learning_models_rate"]
+MONEY_METRICS = ["fund_raised", "awards_paid"]
+METRICS = COUNT_METRICS + RATE_METRICS + MONEY_METRICS
+MODEL_METRICS = [f"learning_{m}" for m in MODELS] + RATE_METRICS
+UNIT_OF_METRIC = {**dict.fromkeys(COUNT_METRICS, "count"), **dict.fromkeys(RATE_METRICS, "percent"),
+                  **dict.fromkeys(MONEY_METRICS, "vnd")}
+LEVELS = ["national", "cluster", "province", "district", "commune"]
+STAGES = ["actual", "registered", "achieved", "target"]
+UNITS = ["count", "vnd", "percent"]
+BOUNDS = ["exact", "at_least", "at_most", "approx", "range"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    dtype: str  # str | float | int | date
+    required: bool  # a value is owed on every row
+    meaning: str
+    allowed: tuple[str, ...] = ()
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("source_id", "str", True, "the article (file stem in data/raw/articles)"),
+    Field("entity", "str", False, "the reporting area, canonical name without prefix"),
+    Field("level", "str", False, "administrative level of the entity", tuple(LEVELS)),
+    Field("province", "str", False, "province of the entity on the article's date"),
+    Field("period_start", "date", False, "ISO date the period starts; empty for stocks and cumulative totals"),
+    Field("period_end", "date", False, "ISO date the period ends, or the as-of date of a stock"),
+    Field("metric", "str", True, "what is counted (see the contract's vocabulary)", tuple(METRICS)),
+    Field("stage", "str", True, "actual, registered, achieved or target", tuple(STAGES)),
+    Field("value", "float", True, "the number in base units (đồng, persons/units, 0–100 percent)"),
+    Field("value_max", "float", False, "upper end of a range"),
+    Field("unit", "str", True, "count, vnd or percent", tuple(UNITS)),
+    Field("bound", "str", True, "exact, at_least, at_most, approx or range", tuple(BOUNDS)),
+    Field("subgroup", "str", False, "what the article narrows the figure to"),
+    Field("quote", "str", True, "the sentence or clause stating the figure"),
+    Field("start", "int", True, "offset of the figure's first character in the normalised text"),
+    Field("end", "int", True, "offset after the figure's last character"),
+)
+COLUMNS = [f.name for f in FIELDS]
+
+
+class FiguresSchemaError(ValueError):
+    """The figures table breaks the contract; the message lists the rows and the rule."""
+
+
+def _pandera_schema():
+    import pandera.pandas as pa
+
+    columns = {}
+    for f in FIELDS:
+        checks = []
+        if f.allowed:
+            checks.append(pa.Check.isin(list(f.allowed), error=f"{f.name} must be one of {', '.join(f.allowed)}"))
+        if f.dtype == "date":
+            checks.append(pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error=f"{f.name} must be an ISO date"))
+        if f.name == "value":
+            checks.append(pa.Check.ge(0, error="value must not be negative"))
+        dtype = {"str": str, "date": str, "float": float, "int": int}[f.dtype]
+        columns[f.name] = pa.Column(dtype, checks=checks, nullable=not f.required, coerce=True)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, coerce=True)
+
+
+_SCHEMA = None
+
+
+def schema():
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = _pandera_schema()
+    return _SCHEMA
+
+
+def validate(df, where: str = "figures table"):
+    """Validate against the schema, then the semantic checks; return the coerced frame."""
+    import pandera.errors as pe
+
+    from analysis.checks import semantic_problems
+
+    prepared = df.copy()
+    for f in FIELDS:
+        if f.name in prepared and not f.required:  # an empty cell is a missing value, not ""
+            col = prepared[f.name].astype(object)
+            prepared[f.name] = col.where(col.notna() & (col != ""), None)
+    try:
+        out = schema().validate(prepared, lazy=True)
+    except pe.SchemaErrors as exc:
+        raise FiguresSchemaError(_describe(exc, prepared, where)) from None
+    problems = semantic_problems(out)
+    if problems:
+        raise FiguresSchemaError(f"{where}: {len(problems)} row(s) break the contract:\n  " + "\n  ".join(problems[:50]))
+    return out
+
+
+def _describe(exc, df, where: str) -> str:
+    cases = exc.failure_cases
+    lines = []
+    for _, case in cases.head(50).iterrows():
+        idx = case.get("index")
+        column = case.get("column")
+        check = case.get("check")
+        value = case.get("failure_case")
+        row = ""
+        if idx is not None and idx == idx and idx in df.index:
+            r = df.loc[idx]
+            row = f"row {idx} ({r.get('source_id', '?')} at {r.get('start', '?')})"
+        lines.append(f"{row or 'table'}: column {column!r} = {value!r} fails {check}")
+    return f"{where}: {len(cases)} problem(s):\n  " + "\n  ".join(lines)

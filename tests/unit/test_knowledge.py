@@ -1,0 +1,39 @@
+"""Every cue with an example sentence must do what its row says (adding a synonym = one row)."""
+
+import pytest
+
+from analysis.extract import SourceMeta, extract_article
+from analysis.knowledge import fold, read_cues
+
+META = SourceMeta("t", title="Hội Khuyến học huyện Gia Bình tổng kết năm 2023")
+EXAMPLES = [c for c in read_cues() if c.example and c.expect]
+
+
+def test_fold_keeps_length_and_unifies_spellings():
+    for a, b in [("Quỹ khuyến học", "quĩ khuiến học"), ("Hoà Bình", "hòa bình"), ("đăng ký", "đăng kí")]:
+        assert len(fold(a)) == len(a)
+        assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize("cue", EXAMPLES, ids=[f"{c.kind}:{c.cue}" for c in EXAMPLES])
+def test_cue_example(cue):
+    res = extract_article(cue.example, META)
+    key, _, want = cue.expect.partition("=")
+    if key == "residue":
+        assert not res.figures, res.figures
+        assert any(want in r.reason for r in res.residue), [r.reason for r in res.residue]
+        return
+    assert res.figures, f"{cue.example!r} gave no figure"
+    if key in ("stage", "bound", "entity"):
+        assert getattr(res.figures[0], key) == want
+    else:
+        assert any(f.metric == key and f.value == float(want) for f in res.figures), \
+            [(f.metric, f.value) for f in res.figures]
+
+
+def test_cue_table_is_clean():
+    seen = set()
+    for c in read_cues():
+        assert c.cue == c.cue.strip() and c.cue
+        assert (c.kind, fold(c.cue)) not in seen, f"duplicate cue {c.kind}:{c.cue}"
+        seen.add((c.kind, fold(c.cue)))
