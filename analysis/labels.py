@@ -1,0 +1,43 @@
+"""Labels (metric names, units, headings) in English and Vietnamese, from one table
+(``knowledge/labels.csv``), and numbers written in each language's convention."""
+
+from __future__ import annotations
+
+import csv
+import math
+from functools import cache
+from pathlib import Path
+
+LANGS = ("en", "vi")
+_PATH = Path(__file__).with_name("knowledge") / "labels.csv"
+
+
+@cache
+def _table() -> dict[str, dict[str, str]]:
+    with open(_PATH, newline="", encoding="utf-8") as f:
+        return {r["key"]: r for r in csv.DictReader(f)}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang {lang!r} is not known; choose one of: {', '.join(LANGS)}")
+    return lang
+
+
+def label(key: str, lang: str = "en") -> str:
+    row = _table().get(key)
+    return row[check_lang(lang)] if row else key
+
+
+def format_number(x: float, lang: str = "en", decimals: int | None = None) -> str:
+    """72000 → ``72,000`` (en) / ``72.000`` (vi); 99.81 → ``99.81`` / ``99,81``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if decimals is None:
+        decimals = 0 if abs(x) >= 100 or float(x).is_integer() else 2
+    text = f"{x:,.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text

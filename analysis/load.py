@@ -1,0 +1,124 @@
+"""Loading the processed tables, validated, joined to the reference tables.
+
+``load_figures()`` is what every notebook starts from: the contract columns (validated by
+the schema) plus
+- ``period_kind``: ``flow`` (a year, a half-year: start and end), ``stock`` (a level as of a
+  date) or ``cumulative`` (a flow metric summed to a date, no start);
+- ``year``: the year of ``period_end``;
+- ``population_2019``, ``households_2019`` (census; provinces and the known districts),
+  ``cluster`` and ``province_2025`` (the province it became on 1 July 2025);
+- the article's ``title``, ``outlet``, ``url`` and ``published``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.schema import validate
+
+STOCK_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres"}
+
+
+def load_reference(reference_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ref = Path(reference_dir or paths.REFERENCE_DIR)
+    provinces = pd.read_csv(ref / "provinces.csv", dtype={"code_legacy": str, "code_2025": str, "cluster": str})
+    districts = pd.read_csv(ref / "districts.csv", dtype={"code_legacy": str})
+    return provinces, districts
+
+
+def period_kind(row) -> str:
+    if isinstance(row["period_start"], str) and row["period_start"]:
+        return "flow"
+    if row["metric"] in STOCK_METRICS or (row["metric"] == "fund_raised" and row.get("subgroup") == "số dư quỹ"):
+        return "stock"
+    return "cumulative"
+
+
+def load_figures(path: Path | str | None = None, reference_dir: Path | None = None,
+                 articles: Path | str | None = None) -> pd.DataFrame:
+    """Read ``figures.csv``, validate it, and join the reference and article tables."""
+    path = Path(path or paths.FIGURES_CSV)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run 'make figures' first")
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    df = validate(raw, where=str(path))
+    for col in ("entity", "level", "province", "period_start", "period_end", "subgroup"):
+        df[col] = df[col].astype(object).where(df[col].notna(), "")
+    df["period_kind"] = df.apply(period_kind, axis=1)
+    df["year"] = pd.to_numeric(df["period_end"].str[:4], errors="coerce").astype("Int64")
+    provinces, districts = load_reference(reference_dir)
+    df = _join_reference(df, provinces, districts)
+    art_path = Path(articles) if articles else path.parent / "articles.csv"
+    if art_path.exists():
+        arts = pd.read_csv(art_path, dtype=str, keep_default_na=False)[["source_id", "title", "outlet", "url", "published"]]
+        df = df.merge(arts, on="source_id", how="left")
+    else:
+        for col in ("title", "outlet", "url", "published"):
+            df[col] = ""
+    return df
+
+
+def _join_reference(df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame:
+    prov = provinces.set_index("province")
+    dist = districts.set_index(["district", "province"])
+    pop, hh, cluster, successor = [], [], [], []
+    for _, r in df.iterrows():
+        p, h = float("nan"), float("nan")
+        if r["level"] == "province" and r["entity"] in prov.index:
+            p, h = prov.at[r["entity"], "population_2019"], prov.at[r["entity"], "households_2019"]
+        elif r["level"] == "district" and (r["entity"], r["province"]) in dist.index:
+            p = dist.at[(r["entity"], r["province"]), "population_2019"]
+            h = dist.at[(r["entity"], r["province"]), "households_2019"]
+        pop.append(p)
+        hh.append(h)
+        known = r["province"] in prov.index
+        cluster.append(prov.at[r["province"], "cluster"] if known and isinstance(prov.at[r["province"], "cluster"], str) else "")
+        successor.append(prov.at[r["province"], "province_2025"] if known else "")
+    df = df.copy()
+    df["population_2019"] = pop
+    df["households_2019"] = hh
+    df["cluster"] = cluster
+    df["province_2025"] = successor
+    return df
+
+
+def load_residue(folder: Path | None = None) -> pd.DataFrame:
+    return _optional(Path(folder or paths.PROCESSED_DIR) / "residue.csv")
+
+
+def load_articles(folder: Path | None = None) -> pd.DataFrame:
+    return _optional(Path(folder or paths.PROCESSED_DIR) / "articles.csv")
+
+
+def load_curation_log(folder: Path | None = None) -> pd.DataFrame:
+    return _optional(Path(folder or paths.PROCESSED_DIR) / "curation_log.csv")
+
+
+def _optional(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def cluster_provinces(cluster: str, reference_dir: Path | None = None) -> list[str]:
+    """Member provinces of a cluster (``Cụm III`` or ``3``), in reference order."""
+    provinces, _ = load_reference(reference_dir)
+    number = cluster_number(cluster)
+    return provinces.loc[provinces["cluster"] == number, "province"].tolist()
+
+
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9", "X": "10"}
+
+
+def cluster_number(cluster: str) -> str:
+    token = str(cluster).replace("Cụm", "").replace("cụm", "").strip()
+    return _ROMAN.get(token.upper(), token)
+
+
+def cluster_label(cluster: str) -> str:
+    number = cluster_number(cluster)
+    roman = {v: k for k, v in _ROMAN.items()}.get(number, number)
+    return f"Cụm {roman}"
