@@ -20,9 +20,9 @@ def check_model(model: str) -> str:
 
 
 def rate_metrics(model: str) -> list[str]:
-    """The rate metrics that speak of a model (``families`` → its own rate and the all-models one)."""
+    """The rate metric of a model; ``models`` is the share across all models together (never mixed)."""
     check_model(model)
-    return ["learning_models_rate"] if model == "models" else [f"learning_{model}_rate", "learning_models_rate"]
+    return [f"learning_{model}_rate"]
 
 
 def rates_by_province(df: pd.DataFrame, cluster: str, model: str = "models", year: int | None = None) -> pd.DataFrame:

@@ -78,7 +78,7 @@ def _from_interval(point: float, lo: float, hi: float) -> Bounded:
         return Bounded(lo, "at_least")
     if lo == 0 and hi < INF:
         return Bounded(hi, "at_most")
-    if 0 < lo and hi < INF:
+    if lo > 0 and hi < INF:
         return Bounded(lo, "range", hi)
     return Bounded(point, "approx")
 

@@ -62,27 +62,18 @@ def load_figures(path: Path | str | None = None, reference_dir: Path | None = No
 
 
 def _join_reference(df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame:
-    prov = provinces.set_index("province")
-    dist = districts.set_index(["district", "province"])
-    pop, hh, cluster, successor = [], [], [], []
-    for _, r in df.iterrows():
-        p, h = float("nan"), float("nan")
-        if r["level"] == "province" and r["entity"] in prov.index:
-            p, h = prov.at[r["entity"], "population_2019"], prov.at[r["entity"], "households_2019"]
-        elif r["level"] == "district" and (r["entity"], r["province"]) in dist.index:
-            p = dist.at[(r["entity"], r["province"]), "population_2019"]
-            h = dist.at[(r["entity"], r["province"]), "households_2019"]
-        pop.append(p)
-        hh.append(h)
-        known = r["province"] in prov.index
-        cluster.append(prov.at[r["province"], "cluster"] if known and isinstance(prov.at[r["province"], "cluster"], str) else "")
-        successor.append(prov.at[r["province"], "province_2025"] if known else "")
-    df = df.copy()
-    df["population_2019"] = pop
-    df["households_2019"] = hh
-    df["cluster"] = cluster
-    df["province_2025"] = successor
-    return df
+    """Cluster and 2025 successor by province; census population and households by entity."""
+    prov = provinces[["province", "cluster", "province_2025"]]
+    out = df.merge(prov, on="province", how="left")
+    census = ["population_2019", "households_2019"]
+    by_province = provinces.rename(columns={"province": "entity"})[["entity", *census]].assign(level="province")
+    by_district = districts.rename(columns={"district": "entity"})[["entity", "province", *census]].assign(level="district")
+    by_province["province"] = by_province["entity"]
+    out = out.merge(pd.concat([by_province, by_district]), on=["entity", "level", "province"], how="left")
+    out[census] = out[census].astype(float)
+    out["cluster"] = out["cluster"].fillna("")
+    out["province_2025"] = out["province_2025"].fillna("")
+    return out
 
 
 def load_residue(folder: Path | None = None) -> pd.DataFrame:

@@ -1,0 +1,93 @@
+"""Every notebook executed by papermill, on the seed data and on the multi-year fixture."""
+
+import json
+from pathlib import Path
+
+import papermill as pm
+import pytest
+
+from analysis.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+FIXTURE = ROOT / "tests" / "fixtures" / "figures_multi.csv"
+pytestmark = pytest.mark.notebooks
+
+
+@pytest.fixture(scope="module")
+def seed_figures(tmp_path_factory):
+    out = tmp_path_factory.mktemp("processed") / "figures.csv"
+    assert main(["extract", "--articles", str(ROOT / "data/raw/articles"), "--sources",
+                 str(ROOT / "data/raw/sources.csv"), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def fixture_figures(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fixture")
+    (folder / "figures.csv").write_bytes(FIXTURE.read_bytes())
+    (folder / "articles.csv").write_bytes((FIXTURE.parent / "articles_multi.csv").read_bytes())
+    return folder / "figures.csv"
+
+
+def run(name, tmp_path, **parameters):
+    out = tmp_path / f"{name}.out.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=parameters,
+                        cwd=str(NOTEBOOKS), progress_bar=False, kernel_name="python3")
+    book = json.loads(out.read_text(encoding="utf-8"))
+    errors = [o for c in book["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors
+    return book
+
+
+def text_of(book) -> str:
+    parts = []
+    for c in book["cells"]:
+        for o in c.get("outputs", []):
+            parts.append("".join(o.get("text", "")))
+            for v in o.get("data", {}).values():
+                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("name,params", [
+    ("overview", {}),
+    ("trends", {}),
+    ("trends", {"entity": "Quế Võ"}),
+    ("fund_intensity", {}),
+    ("fund_intensity", {"entities": ["Bắc Kạn"]}),
+    ("attainment", {}),
+    ("attainment", {"model": "families", "year": 2022}),
+    ("province_profile", {}),
+    ("province_profile", {"province": "Bắc Kạn", "lang": "vi"}),
+])
+def test_notebook_runs_on_seeds(seed_figures, tmp_path, name, params):
+    run(name, tmp_path, figures_path=str(seed_figures), **params)
+
+
+@pytest.mark.parametrize("name,params,expect", [
+    ("overview", {}, "fx-nam-dinh-b"),
+    ("trends", {"entity": "Thái Bình"}, "Log-linear fit on 5 points"),
+    ("trends", {"entity": "Hưng Yên"}, "too few to fit"),
+    ("fund_intensity", {"cluster": "Cụm III"}, "≥ 50,000 đ"),
+    ("attainment", {"model": "families"}, "no data"),
+    ("province_profile", {"province": "Thái Bình"}, "Hưng Yên"),
+])
+def test_notebook_runs_on_fixture(fixture_figures, tmp_path, name, params, expect):
+    book = run(name, tmp_path, figures_path=str(fixture_figures), **params)
+    assert expect in text_of(book)
+
+
+def test_unknown_parameter_stops_with_choices(seed_figures, tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        run("trends", tmp_path, figures_path=str(seed_figures), entity="Atlantis")
+    assert "Valid choices" in str(info.value) and "Quế Võ" in str(info.value)
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        book = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in book["cells"] if c["cell_type"] == "code"]
+        assert "parameters" in code[0].get("metadata", {}).get("tags", []), path.name
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path.name
+        assert all("def " not in "".join(c["source"]) and "open(" not in "".join(c["source"]) for c in code), path.name
