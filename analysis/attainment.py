@@ -8,9 +8,7 @@ import pandas as pd
 
 from analysis.bounds import Bounded
 from analysis.load import cluster_provinces
-from analysis.schema import MODELS
-
-MODEL_CHOICES = [*MODELS, "models"]
+from analysis.schema import MODEL_CHOICES
 
 
 def check_model(model: str) -> str:

@@ -31,6 +31,9 @@ class Bounded:
         vmax = None if vmax is None or (isinstance(vmax, float) and math.isnan(vmax)) else float(vmax)
         return cls(float(row["value"]), str(row.get("bound") or "exact"), vmax)
 
+    def __str__(self) -> str:
+        return format_bounded(self)
+
     def interval(self) -> tuple[float, float] | None:
         if self.bound == "exact":
             return self.value, self.value

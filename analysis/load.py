@@ -18,8 +18,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.schema import validate
-
-STOCK_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres"}
+from analysis.shapes import period_kind
 
 
 def load_reference(reference_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -27,14 +26,6 @@ def load_reference(reference_dir: Path | None = None) -> tuple[pd.DataFrame, pd.
     provinces = pd.read_csv(ref / "provinces.csv", dtype={"code_legacy": str, "code_2025": str, "cluster": str})
     districts = pd.read_csv(ref / "districts.csv", dtype={"code_legacy": str})
     return provinces, districts
-
-
-def period_kind(row) -> str:
-    if isinstance(row["period_start"], str) and row["period_start"]:
-        return "flow"
-    if row["metric"] in STOCK_METRICS or (row["metric"] == "fund_raised" and row.get("subgroup") == "số dư quỹ"):
-        return "stock"
-    return "cumulative"
 
 
 def load_figures(path: Path | str | None = None, reference_dir: Path | None = None,

@@ -34,7 +34,8 @@ def coverage(df: pd.DataFrame) -> pd.DataFrame:
 
 def sources_of(*frames: pd.DataFrame) -> pd.DataFrame:
     """The articles behind the rows shown: id, title, outlet, date, link, and each quote used."""
-    used = pd.concat([f for f in frames if f is not None and not f.empty and "source_id" in f], ignore_index=True)
+    frames = [f for f in frames if f is not None and not f.empty and "source_id" in f]
+    used = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if used.empty:
         return pd.DataFrame(columns=["source_id", "title", "outlet", "published", "url", "quote"])
     cols = [c for c in ["source_id", "title", "outlet", "published", "url", "quote"] if c in used]

@@ -18,6 +18,7 @@ RATE_METRICS = [f"learning_{m}_rate" for m in MODELS] + ["learning_models_rate"]
 MONEY_METRICS = ["fund_raised", "awards_paid"]
 METRICS = COUNT_METRICS + RATE_METRICS + MONEY_METRICS
 MODEL_METRICS = [f"learning_{m}" for m in MODELS] + RATE_METRICS
+MODEL_CHOICES = [*MODELS, "models"]  # "models": all learning models together
 UNIT_OF_METRIC = {**dict.fromkeys(COUNT_METRICS, "count"), **dict.fromkeys(RATE_METRICS, "percent"),
                   **dict.fromkeys(MONEY_METRICS, "vnd")}
 LEVELS = ["national", "cluster", "province", "district", "commune"]

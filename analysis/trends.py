@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.shapes import period_shape
+
 MIN_POINTS_FOR_FIT = 4
 
 
@@ -22,11 +24,8 @@ def series(df: pd.DataFrame, entity: str, metric: str, stage: str | None = None)
     if stage:
         s = s[s["stage"] == stage]
     s = s.copy()
-    start = pd.to_datetime(s["period_start"].replace("", None))
-    end = pd.to_datetime(s["period_end"].replace("", None))
-    s["months"] = ((end - start).dt.days / 30.44).round().astype("Int64")
-    s["shape"] = s["period_kind"] + s["months"].map(lambda m: "" if pd.isna(m) else f"-{int(m)}m")
-    s["when"] = end
+    s["shape"] = s.apply(period_shape, axis=1) if not s.empty else pd.Series(dtype=str)
+    s["when"] = pd.to_datetime(s["period_end"].replace("", None))
     return s.sort_values(["stage", "subgroup", "shape", "when"])
 
 
@@ -84,11 +83,6 @@ def fit_trend(g: pd.DataFrame, min_points: int = MIN_POINTS_FOR_FIT, alpha: floa
 
 def entities_with_comparable_points(df: pd.DataFrame, min_points: int = 2) -> list[str]:
     """Entities having at least one series with ``min_points`` comparable dated points."""
-    out = set()
-    for (entity, metric), _ in df.groupby(["entity", "metric"]):
-        if not entity:
-            continue
-        for _, g in comparable_groups(series(df, entity, metric)):
-            if g["when"].nunique() >= min_points:
-                out.add(entity)
-    return sorted(out)
+    from analysis.shapes import comparable_entities
+
+    return comparable_entities(df.to_dict("records"), min_points)

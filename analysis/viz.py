@@ -35,6 +35,7 @@ def plot_series(s: pd.DataFrame, metric: str, lang: str = "en"):
     ax.set_xlabel(label("period", lang))
     ax.set_ylabel(label(metric, lang))
     fig.tight_layout()
+    plt.close(fig)  # shown once, by display(), not again by the inline backend
     return fig
 
 
@@ -51,6 +52,7 @@ def plot_rates(table: pd.DataFrame, lang: str = "en"):
     ax.set_xlabel("%")
     ax.set_ylabel("")
     fig.tight_layout()
+    plt.close(fig)  # shown once, by display(), not again by the inline backend
     return fig
 
 
@@ -62,6 +64,7 @@ def plot_points(table: pd.DataFrame, column: str, values: pd.Series, lang: str =
     if data.empty:
         ax.text(0.5, 0.5, label("no_data", lang), ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
+        plt.close(fig)
         return fig
     sns.barplot(data=data, y="name", x="point", ax=ax, orient="h", color="#4c72b0")
     for i, (_, r) in enumerate(data.iterrows()):
@@ -70,6 +73,7 @@ def plot_points(table: pd.DataFrame, column: str, values: pd.Series, lang: str =
     ax.set_xlabel(label(column, lang))
     ax.set_ylabel("")
     fig.tight_layout()
+    plt.close(fig)  # shown once, by display(), not again by the inline backend
     return fig
 
 
@@ -78,9 +82,11 @@ def plot_coverage(cov: pd.DataFrame, lang: str = "en"):
     fig, ax = plt.subplots(figsize=(max(5, 0.7 * len(cov.columns) + 4), 0.3 * len(cov) + 1.5))
     if cov.empty:
         ax.set_axis_off()
+        plt.close(fig)
         return fig
     sns.heatmap(cov, annot=True, fmt="d", cbar=False, cmap="Blues", ax=ax)
     ax.set_xlabel("")
     ax.set_ylabel("")
     fig.tight_layout()
+    plt.close(fig)  # shown once, by display(), not again by the inline backend
     return fig
