@@ -19,7 +19,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from analysis.knowledge import Knowledge, Match, fold, fold_re, knowledge
+from analysis.knowledge import CueIndex, Knowledge, Match, fold, fold_re, knowledge
 from analysis.numbers import Amount, NumberScanner
 from analysis.periods import DateSpan, Period, find_dates, find_period_phrases, infer_dating
 from analysis.places import LEVEL_RANK, Gazetteer, Mention, Place, find_mentions, gazetteer
@@ -117,39 +117,40 @@ class Sentence:
     clauses: tuple[tuple[int, int], ...]
 
 
+_BREAK = re.compile(r"[\n!?….]")
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences (ended by . ! ? … or a line break) and their clauses (split at ;)."""
     bounds: list[tuple[int, int]] = []
     start = 0
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        cut = None
+    for m in _BREAK.finditer(text):
+        i, ch = m.start(), m.group(0)
         if ch == "\n":
-            cut = i
-        elif ch in "!?…":
-            cut = i + 1
-        elif ch == ".":
+            cut, nxt_start = i, i + 1
+        elif ch != ".":
+            cut = nxt_start = i + 1
+        else:
             prev, nxt = text[i - 1:i], text[i + 1:i + 2]
             grouping = prev.isdigit() and nxt.isdigit()  # 11.089
             ends = nxt == "" or nxt.isspace() or nxt.isupper() or nxt in "“\"/"
             abbreviation = nxt == " " and _ABBREV.search(text[max(0, i - 5):i])
-            if ends and not grouping and not abbreviation:
-                cut = i + 1
-        if cut is not None:
-            if text[start:cut].strip():
-                bounds.append((start, cut))
-            start = cut if ch != "\n" else i + 1
-        i += 1
+            if not ends or grouping or abbreviation:
+                continue
+            cut = nxt_start = i + 1
+        if text[start:cut].strip():
+            bounds.append((start, cut))
+        start = nxt_start
     if text[start:].strip():
-        bounds.append((start, n))
+        bounds.append((start, len(text)))
     out = []
     for a, b in bounds:
         clauses, c = [], a
-        for k in range(a, b):
-            if text[k] == ";":
-                clauses.append((c, k))
-                c = k + 1
+        k = text.find(";", a, b)
+        while k != -1:
+            clauses.append((c, k))
+            c = k + 1
+            k = text.find(";", c, b)
         clauses.append((c, b))
         out.append(Sentence(a, b, tuple(clauses)))
     return out
@@ -186,7 +187,7 @@ class _Article:
     """The state of reading one article."""
 
     def __init__(self, ex: Extractor, text: str, folded: str, meta: SourceMeta, res: ArticleResult):
-        self.ex, self.kn, self.gz = ex, ex.kn, ex.gz
+        self.ex, self.kn, self.gz = ex, CueIndex(ex.kn, folded), ex.gz
         self.text, self.folded, self.meta, self.res = text, folded, meta, res
         self.sentences = split_sentences(text)
         self._sentence_starts = [s.start for s in self.sentences]

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from analysis.knowledge import fold_re
+from analysis.knowledge import fold, fold_re
 
 YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
-_D = r"(?<![\d/.,])"
+_D = ""  # the "not inside a number" check is done where the patterns are tried
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ _DAY_MONTH = fold_re(_D + r"(\d{1,2})/(\d{1,2})(?![\d/])")
 _TIME = fold_re(_D + r"(\d{1,2})(?::|h)(\d{2})(?!\d)")
 _YEAR_RANGE = fold_re(_D + r"(" + YEAR + r")\s*[-–—]\s*(" + YEAR + r")(?![\d.,]\d)")
 _YEAR = fold_re(_D + r"(" + YEAR + r")(?![\d]|[.,]\d)")
+_YEAR_LEAD = fold_re(r"(?:năm|kì|khóa|đoạn)\s*$")
 _DATE_LEAD = fold_re(r"(?:ngày|sáng|chiều|tối|trưa|đêm|hôm|từ|đến|tới|thứ \w+|\()\s*$")
 
 
@@ -52,12 +53,18 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+
+
 def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list[DateSpan]:
     """Every date-like span, earliest first and non-overlapping.
 
     ``counted_noun`` (a pattern of the nouns figures count) keeps ``12/12 xã`` and
     ``2000 hội viên`` from being read as a date or a year.
     """
+    # patterns are tried only where a digit run starts (not inside 11.089 or 30/6)
+    starts = [m.start() for m in _DIGIT_RUN.finditer(folded)
+              if m.start() == 0 or folded[m.start() - 1] not in "/.,"]
     spans: list[DateSpan] = []
     taken: list[tuple[int, int]] = []
 
@@ -67,26 +74,32 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
     def followed_by_noun(end: int) -> bool:
         return bool(counted_noun and counted_noun.match(folded, _skip(folded, end)))
 
-    for m in _FULL.finditer(folded):
+    def matches(pattern: re.Pattern[str]):
+        for pos in starts:
+            m = pattern.match(folded, pos)
+            if m:
+                yield m
+
+    for m in matches(_FULL):
         d = _valid(int(m.group(1)), int(m.group(3)), int(m.group(4)))
         if d:
             spans.append(DateSpan(m.start(), m.end(), "date", d, d.year))
             taken.append((m.start(), m.end()))
-    for m in _YEAR_RANGE.finditer(folded):
+    for m in matches(_YEAR_RANGE):
         if free(m.start(), m.end()):
             spans.append(DateSpan(m.start(), m.end(), "year_range", None, int(m.group(1))))
             taken.append((m.start(), m.end()))
-    for m in _MONTH_YEAR.finditer(folded):
+    for m in matches(_MONTH_YEAR):
         month = int(m.group(1))
         if 1 <= month <= 12 and free(m.start(), m.end()):
             year = int(m.group(2))
             spans.append(DateSpan(m.start(), m.end(), "month", month_end(year, month), year))
             taken.append((m.start(), m.end()))
-    for m in _TIME.finditer(folded):
+    for m in matches(_TIME):
         if int(m.group(1)) <= 23 and int(m.group(2)) <= 59 and free(m.start(), m.end()):
             spans.append(DateSpan(m.start(), m.end(), "time"))
             taken.append((m.start(), m.end()))
-    for m in _DAY_MONTH.finditer(folded):
+    for m in matches(_DAY_MONTH):
         d, mo = int(m.group(1)), int(m.group(2))
         if not _valid(d, mo) or not free(m.start(), m.end()):
             continue
@@ -95,11 +108,11 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
             continue  # 12/12 xã: a fraction, not 12 December
         spans.append(DateSpan(m.start(), m.end(), "day_month", None, None))
         taken.append((m.start(), m.end()))
-    for m in _YEAR.finditer(folded):
+    for m in matches(_YEAR):
         if not free(m.start(), m.end()):
             continue
         lead = folded[max(0, m.start() - 25):m.start()]
-        if followed_by_noun(m.end()) and not re.search(r"(?:năm|kì|khóa|đoạn)\s*$", lead):
+        if followed_by_noun(m.end()) and not _YEAR_LEAD.search(lead):
             continue  # 2000 hội viên is a count
         spans.append(DateSpan(m.start(), m.end(), "year", None, int(m.group(1))))
         taken.append((m.start(), m.end()))
@@ -153,16 +166,21 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
     ("h2", fold_re(r"(?:6|sáu) tháng cuối năm" + _Y)),
     ("m9", fold_re(r"(?:9|chín) tháng(?: đầu năm)?" + _Y)),
     ("q", fold_re(r"quí\s+(i{1,3}|iv|[1-4])(?:\s*[/,]?\s*(?:năm\s+)?(" + YEAR + r"))?")),
-    ("asof", fold_re(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?:thời điểm\s+)?(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](" + YEAR + ")")),
-    ("asof", fold_re(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?:thời điểm\s+)?tháng\s+(\d{1,2})\s*(?:/|năm)\s*(" + YEAR + ")")),
-    ("asof", fold_re(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)năm\s+(" + YEAR + ")")),
+    ("asof", fold_re(r"(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?:thời điểm\s+)?(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](" + YEAR + ")")),
+    ("asof", fold_re(r"(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?:thời điểm\s+)?tháng\s+(\d{1,2})\s*(?:/|năm)\s*(" + YEAR + ")")),
+    ("asof", fold_re(r"(?:đến|tới)\s+(?:hết\s+|cuối\s+)năm\s+(" + YEAR + ")")),
     ("horizon", fold_re(r"(?:đến|tới)\s+năm\s+(" + YEAR + ")")),
     ("ytd", fold_re(r"từ đầu năm(?:\s+(" + YEAR + r"))?(?:\s+(?:đến|tới) nay)?")),
-    ("asof_pub", fold_re(r"(?:tính\s+)?(?:đến|tới) nay|hiện nay|hiện có|hiện tại|đến thời điểm này|tới thời điểm này")),
-    ("year", fold_re(r"(?<!\w)(?:trong\s+)?năm\s+(" + YEAR + r")(?![\d\s]*[-–—]\s*" + YEAR + ")")),
-    ("year", fold_re(r"(?<!\w)trong năm(?!\s+(?:\d|học|qua|tới|sau))()")),
-    ("year", fold_re(r"(?<!\w)năm qua()")),
+    ("asof_pub", fold_re(r"(?:đến|tới) nay|hiện nay|hiện có|hiện tại|đến thời điểm này|tới thời điểm này")),
+    ("year", fold_re(r"năm\s+(" + YEAR + r")(?![\d\s]*[-–—]\s*" + YEAR + ")")),
+    ("year", fold_re(r"trong năm(?!\s+(?:\d|học|qua|tới|sau))()")),
+    ("year", fold_re(r"năm qua()")),
 ]
+# words one of which a phrase of each pattern must contain (a cheap test before the regex)
+_PHRASE_KEYS = [("nhiệm kì", "giai đoạn", "khóa"), ("năm học",), ("tháng đầu",), ("tháng cuối",), ("tháng",),
+                ("quí",), ("đến", "tới"), ("đến", "tới"), ("đến", "tới"), ("đến", "tới"), ("từ đầu năm",),
+                ("nay", "hiện"), ("năm",), ("trong năm",), ("năm qua",)]
+_PHRASE_KEYS = [tuple(fold(k) for k in keys) for keys in _PHRASE_KEYS]
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -185,7 +203,9 @@ def _make(kind: str, a: int, b: int, year: int, plan: bool, month: int | None = 
 def find_period_phrases(folded: str) -> list[Period]:
     out: list[Period] = []
     taken: list[tuple[int, int]] = []
-    for kind, pat in _PHRASES:
+    for (kind, pat), keys in zip(_PHRASES, _PHRASE_KEYS, strict=True):  # keys: a cheap test first
+        if not any(k in folded for k in keys):
+            continue
         for m in pat.finditer(folded):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

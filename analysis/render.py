@@ -441,7 +441,7 @@ def render_grid(grid_path: Path, out_dir: Path, *, figures_csv: Path | None = No
                      "parameters": r.parameters, "out_dir": str(out_dir), "cwd": str(notebooks_dir),
                      "timeout": float(timeout or DEFAULT_TIMEOUT), "provenance": provenance, "key": key})
     report = progress or Progress(len(tasks)).update
-    for name, res in results.items():
+    for res in results.values():
         report(res)
     if todo:
         own = executor is None

@@ -5,13 +5,30 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.attainment import conversion, distance_to_targets, families_per_household, rates_by_province
-from analysis.intensity import fund_intensity, format_table
+from analysis.attainment import (
+    conversion,
+    distance_to_targets,
+    families_per_household,
+    rates_by_province,
+)
+from analysis.intensity import format_table, fund_intensity
 from analysis.labels import format_number, label
 from analysis.load import cluster_provinces, load_figures
-from analysis.params import ParameterError, check_cluster, check_entity, check_metrics, check_province
+from analysis.params import (
+    ParameterError,
+    check_cluster,
+    check_entity,
+    check_metrics,
+    check_province,
+)
 from analysis.quality import conflicts, coverage, sources_of
-from analysis.trends import changes, comparable_groups, entities_with_comparable_points, fit_trend, series
+from analysis.trends import (
+    changes,
+    comparable_groups,
+    entities_with_comparable_points,
+    fit_trend,
+    series,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS_GOLD = Path(__file__).resolve().parents[1] / "golden" / "seeds_gold.csv"
