@@ -109,11 +109,12 @@ def format_number(value) -> str:
 
 def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, columns, lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    numeric = [k in ("value", "value_max") for k in columns]
     for r in rows:
-        w.writerow({k: format_number(r.get(k)) if k in ("value", "value_max") else
-                    ("" if r.get(k) is None else r.get(k)) for k in columns})
+        w.writerow([format_number(r.get(k)) if num else ("" if r.get(k) is None else r.get(k))
+                    for k, num in zip(columns, numeric, strict=True)])
     return buf.getvalue().encode("utf-8")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis import scoring
 from analysis.cli import main
 from analysis.extract import SourceMeta, extract_file
 from analysis.manifest import check_manifest
@@ -34,24 +35,8 @@ def figures_csv(tmp_path_factory):
 
 
 def score(gold_path, pred_path):
-    gold, pred = score_figures.read(gold_path), score_figures.read(pred_path)
-    tp = fp = fn = 0
-    agree = {"stage": 0, "bound": 0, "entity": 0}
-    for src in {g["source_id"] for g in gold}:
-        g_rows = [g for g in gold if g["source_id"] == src]
-        p_rows = [p for p in pred if p["source_id"] == src and p["metric"] in score_figures.VOCAB]
-        pairs, used_g, used_p = score_figures.match(g_rows, p_rows)
-        optional = {i for i, g in enumerate(g_rows) if g["optional"] == "true"}
-        for g, p in pairs:
-            if g["optional"] == "true":
-                continue
-            tp += 1
-            for k in agree:
-                agree[k] += score_figures.norm(p[k]) == score_figures.norm(g[k])
-        fn += sum(1 for i in range(len(g_rows)) if i not in used_g and i not in optional)
-        fp += sum(1 for i in range(len(p_rows)) if i not in used_p)
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    return 2 * precision * recall / (precision + recall), {k: v / tp for k, v in agree.items()}
+    s = scoring.score(score_figures.read(gold_path), score_figures.read(pred_path), score_figures.VOCAB)
+    return s.f1, s.agreement
 
 
 def test_seeds_score_against_gold(figures_csv):
