@@ -41,6 +41,8 @@ _LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
 _HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)có\s+(?:chi hội|ban khuyến học|tổ khuyến học|hội khuyến học)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
+_PASSIVE_AWARD = fold_re(r"(?:được|đã được)\s+(?:khen thưởng|tặng thưởng|tặng|trao|nhận|cấp|tuyên dương|biểu dương)")
+_REACHES = fold_re(r"(?:^|\s)đạt\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
 _GAVE = fold_re(r"[^;.]{0,40}(?:ủng hộ|đóng góp|tài trợ)")
 _LINK = fold_re(r"(?:là|đạt|:|có|gồm|tới|lên)\s*(?:trên|hơn|gần|khoảng)?\s*$")
 _SHARE_OF = fold_re(r"(?:số\s+|các\s+|tổng số\s+)?")
@@ -246,7 +248,7 @@ class _Article:
         if title_mentions:
             assoc = [m for m in title_mentions if m.with_association or m.prefix]
             best = (assoc or title_mentions)[0]
-            if not best.prefix and not best.with_association and best.place.level == "province":
+            if self._is_dateline(best) and best.place.level == "province":
                 # "Hà Nội: …" is a dateline: the body says which unit of it reports
                 for m in body:
                     if (m.with_association and m.place.level in ("district", "commune")
@@ -262,6 +264,16 @@ class _Article:
                 return m.place
         return body[0].place if body else None
 
+    def _is_dateline(self, m: Mention) -> bool:
+        """``Hà Nội: …`` — a place that only says where the story is from."""
+        if m.prefix or m.with_association:
+            return False
+        for title in (self.meta.title, self.text[:self.text.find("\n") if "\n" in self.text else len(self.text)]):
+            name = m.place.name if m.place else ""
+            if name and re.match(rf"\s*{re.escape(name)}\s*[:–-]", title):
+                return True
+        return False
+
     # .. helpers ......................................................................
     def _sentence_of(self, pos: int) -> Sentence:
         import bisect
@@ -274,6 +286,16 @@ class _Article:
             if c[0] <= pos < c[1] or pos == c[1]:
                 return c
         return s.clauses[-1]
+
+    def _previous_sentence(self, s: Sentence) -> Sentence | None:
+        """The sentence before ``s`` in the same paragraph (no blank line between)."""
+        import bisect
+
+        i = bisect.bisect_left(self._sentence_starts, s.start) - 1
+        if i < 0:
+            return None
+        prev = self.sentences[i]
+        return None if "\n" in self.text[prev.end:s.start] else prev
 
     def _quote(self, s: Sentence, pos: int) -> str:
         a, b = s.start, s.end
@@ -297,7 +319,8 @@ class _Article:
         end = min(clause[1], a.end + 90)
         if i + 1 < len(self.amounts):
             nxt = self.amounts[i + 1].start
-            if not self.text[a.end:nxt].rstrip().endswith("("):  # "18.734 hộ (65,2%) được…"
+            between = self.text[a.end:nxt]
+            if "(" not in between or ")" in between:  # "18.734 hộ (đạt 82,3%) được…": read past it
                 end = min(end, max(a.end, nxt))
         return a.end, end
 
@@ -331,8 +354,10 @@ class _Article:
         if ch and len(f[ch.end:a.start].split()) <= 3:
             d.reason = "change, not a level"
             return
-        ca = kn.first("change_after", f, a.end, min(h1, a.end + 40))
-        if ca and (ca.cue != "mới" or self._noun_at(head_start, h1)):
+        noun = self._noun_at(head_start, h1)
+        after_noun = noun[0].end if noun else a.end
+        ca = kn.at("change_after", f, after_noun + len(f[after_noun:h1]) - len(f[after_noun:h1].lstrip()), h1)
+        if ca:  # "3.500 hội viên mới": new members are a change
             d.reason = "change, not a level"
             return
         label = kn.ends_with("not_figure_before", f, max(s.start, a.start - 25), a.start)
@@ -353,7 +378,6 @@ class _Article:
             self._classify_percent(i, a, s, head_start, h1, d)
             return
         nf = kn.at("not_figure", f, head_start, h1)
-        noun = self._noun_at(head_start, h1)
         if nf and (noun is None or nf.end >= noun[0].end):
             d.reason = nf.value
             return
@@ -402,8 +426,9 @@ class _Article:
         # given an award or a scholarship
         award = self._award_context(s, a.start)
         after_award = kn.first("context", f, d.noun_end, min(h1, d.noun_end + 40))
-        passive_award = bool(after_award and after_award.value == "award"
-                             and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
+        passive_award = bool((after_award and after_award.value == "award"
+                              and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
+                             or (cls == "@person" and _PASSIVE_AWARD.search(f, d.noun_end, h1)))
         if (cls in _RECIPIENT_CLASSES or (model and cls is None)) and (award or passive_award):
             d.metric = "award_recipients"
             d.subgroup = self._noun_phrase(hs, h1)
@@ -446,20 +471,31 @@ class _Article:
 
     def _classify_money(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
+        per = kn.first("per_unit", f, max(s.start, a.start - 15), min(h1, a.end + 12))
+        if per and (per.end <= a.start or per.start == a.end or f[a.end:per.start].isspace()):
+            d.reason = "amount per person or unit, not a total"
+            return
         cue = kn.last("context", f, s.start, a.start)
         if cue is None:
             cue = kn.first("context", f, a.end, min(h1, a.end + 50))
+        if cue is None:  # "…huy động được 18,5 tỷ đồng. Huyện Đông Hưng dẫn đầu với 3,2 tỷ đồng"
+            prev = self._previous_sentence(s)
+            if prev is not None:
+                cue = kn.last("context", f, prev.start, prev.end)
         if cue is None:
             d.reason = "money with no stated purpose (fund or awards)"
             return
         d.metric = "awards_paid" if cue.value == "award" else "fund_raised"
         if d.metric == "fund_raised":
             bal = kn.last("balance", f, s.start, a.start)
-            if bal:
+            reaches = cue.cue.startswith(fold("quỹ")) and _REACHES.search(f, cue.end, a.start)
+            if bal or reaches:  # "tổng quỹ …", "quỹ khuyến học các cấp đạt 35,6 tỷ": a balance
                 d.subgroup = "số dư quỹ"
 
     def _classify_percent(self, i: int, a: Amount, s: Sentence, hs: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
+        if f[a.end:hs].strip(" “”\"'()") or f[hs:hs + 1] in ",;.":  # "96,5%, dòng họ…": nothing follows
+            hs = h1
         noun = self._noun_at(_SHARE_OF.match(f[hs:h1]).end() + hs, h1)
         model = self._first_model(hs, h1)
         if noun and not noun[1].startswith("@") and noun[1] not in MODEL_METRICS:
@@ -644,7 +680,7 @@ class _Article:
     # .. small text helpers ...........................................................
     def _noun_phrase(self, hs: int, h1: int) -> str:
         piece = self.text[hs:h1]
-        piece = re.split(r"[,;(]|(?:^|\s)(?:và|với|vì|nhân|có|đạt|trong)(?:\s|$)", piece)[0]
+        piece = re.split(r"[,;(]|(?:^|\s)(?:và|với|vì|nhân dịp|có|đạt|trong|được)(?:\s|$)", piece)[0]
         return " ".join(piece.split()[:6]).strip(" “”\".:!?")
 
     def _org_subgroup(self, pos: int, h1: int) -> str:
