@@ -42,6 +42,7 @@ _HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)có\s+(?:chi hội|ban khuyến học
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
 _PASSIVE_AWARD = fold_re(r"(?:được|đã được)\s+(?:khen thưởng|tặng thưởng|tặng|trao|nhận|cấp|tuyên dương|biểu dương)")
+_PHONE = re.compile(r"(?<![\d.,/])(?:\+84|0)\d{2,3}[ .]?\d{3,4}[ .]?\d{3,4}(?![\d])")
 _REACHES = fold_re(r"(?:^|\s)đạt\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
 _GAVE = fold_re(r"[^;.]{0,40}(?:ủng hộ|đóng góp|tài trợ)")
 _LINK = fold_re(r"(?:là|đạt|:|có|gồm|tới|lên)\s*(?:trên|hơn|gần|khoảng)?\s*$")
@@ -213,7 +214,8 @@ class _Article:
         ctx_province = self.main.province if self.main else ""
         self.mentions = [self._place_in(m, ctx_province) for m in self.mentions]
 
-        claimed = [(d.start, d.end) for d in self.dates]
+        phones = [(m.start(), m.end()) for m in _PHONE.finditer(folded)]
+        claimed = [(d.start, d.end) for d in self.dates] + phones
         amounts = self.ex.scanner.scan(folded, claimed)
         taken = claimed + [(a.start, a.end) for a in amounts]
         amounts += self.ex.scanner.scan_words(folded, self.ex.nouns, taken)
@@ -224,6 +226,8 @@ class _Article:
             self._read_amount(i, amount)
         for d in self.dates:
             self._residue(d.start, d.end, _DATE_REASON[d.kind])
+        for a, b in phones:
+            self._residue(a, b, "phone number")
         self._vague()
         self.res.figures.sort(key=lambda f: (f.start, f.metric))
         self.res.residue.sort(key=lambda r: (r.start, r.reason))
@@ -249,11 +253,11 @@ class _Article:
             assoc = [m for m in title_mentions if m.with_association or m.prefix]
             best = (assoc or title_mentions)[0]
             if self._is_dateline(best) and best.place.level == "province":
-                # "Hà Nội: …" is a dateline: the body says which unit of it reports
-                for m in body:
-                    if (m.with_association and m.place.level in ("district", "commune")
-                            and m.place.province in ("", best.place.name)):
-                        return Place(m.place.name, m.place.level, best.place.name, m.place.known)
+                # "Hà Nội: …" is a dateline: the first place the body names says which unit reports
+                first = body[0] if body else None
+                if (first and first.with_association and first.place.level in ("district", "commune")
+                        and first.place.province in ("", best.place.name)):
+                    return Place(first.place.name, first.place.level, best.place.name, first.place.known)
             return best.place
         if self.meta.outlet:
             found = self.gz.bare(fold(self.meta.outlet), self.meta.outlet)

@@ -177,7 +177,7 @@ class Knowledge:
     def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
         """The match of the kind that ends exactly at ``end`` (whitespace allowed after it)."""
         for m in reversed(self.find(kind, folded, start, end)):
-            if not folded[m.end:end].strip():
+            if not folded[m.end:end].strip(" \t\n:"):  # "Điện thoại: 0220…", "Số lượt xem: 422"
                 return m
             break
         return None
@@ -243,7 +243,7 @@ class CueIndex:
 
     def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
         for m in reversed(self.find(kind, folded, start, end)):
-            if not folded[m.end:end].strip():
+            if not folded[m.end:end].strip(" \t\n:"):  # "Điện thoại: 0220…", "Số lượt xem: 422"
                 return m
             break
         return None

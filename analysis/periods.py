@@ -261,6 +261,7 @@ _STAMP = [
     fold_re(r"\d{1,2}:\d{2}(?:\s*(?:am|pm))?\s*[-|,]?\s*(?:\w+,\s*)?(\d{1,2})/(\d{1,2})/(" + YEAR + ")"),
     fold_re(r"(?m)^\s*(?:\w+,\s*)?(?:ngày\s+)?(\d{1,2})/(\d{1,2})/(" + YEAR + r")\s*$"),
 ]
+_EVENT_FULL = fold_re(r"(?:sáng|chiều|tối|trưa|ngày|hôm)\s+(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](" + YEAR + ")")
 _EVENT = fold_re(r"(?:sáng|chiều|tối|trưa|ngày|hôm)\s+(?:ngày\s+)?(?:nay\s+)?\(?(\d{1,2})/(\d{1,2})(?![\d/])")
 
 
@@ -283,6 +284,11 @@ def infer_dating(folded: str, phrases: list[Period], published: date | None) -> 
             d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             if d:
                 return Dating(d, "text timestamp", report_year or d.year)
+    m = _EVENT_FULL.search(folded[:1500])
+    if m:
+        d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            return Dating(d, "event date in the text", report_year or d.year)
     m = _EVENT.search(folded)
     if m and report_year:
         d = _valid(int(m.group(1)), int(m.group(2)), report_year)

@@ -27,7 +27,7 @@ _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "VI", "7": 
 _CLUSTER = fold_re(r"(?<!\w)cụm\s+(?:khuyến học\s+|thi đua\s+)?(?:số\s+)?([ivx]{1,4}|\d{1,2})(?!\w)")
 _ASSOC_BEFORE = fold_re(r"(?:hội khuyến học|khuyến học|hội)\s+(?:các cấp\s+)?(?:của\s+)?$")
 _ALIASES = {
-    "tp.hcm": "Hồ Chí Minh", "tp hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh",
+    "tp.hcm": "Hồ Chí Minh", "tp hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "hcm": "Hồ Chí Minh",
     "thành phố hồ chí minh": "Hồ Chí Minh", "thừa thiên huế": "Huế", "thừa thiên - huế": "Huế",
     "bà rịa – vũng tàu": "Bà Rịa - Vũng Tàu", "bà rịa-vũng tàu": "Bà Rịa - Vũng Tàu",
 }
