@@ -226,25 +226,35 @@ def run_bench(sizes: list[int], out: Path, *, render: bool = True, jobs: int | N
     finally:
         if own_tmp:
             shutil.rmtree(workdir, ignore_errors=True)
-    ex = result["extraction"]
-    goals = {}
-    if ex:
-        big = ex[-1]
-        goals["≥ 1 000 articles/s"] = all(r["articles_per_s"] >= 1000 for r in ex)
-        goals["peak memory < 1 GB at the largest size"] = big["peak_rss_total_mb_upper"] < 1024
-        if len(ex) > 1:
-            per = [r["seconds"] / r["articles"] for r in ex]
-            goals["time linear in N (per-article time within ±25 %)"] = max(per) <= 1.25 * min(per)
-            goals["F1 does not fall as N grows"] = ex[-1]["f1"] >= ex[0]["f1"] - 0.005
-    if render and "render" in result:
-        rd = result["render"]
-        goals["cold render within 1.5× floor"] = rd["ratio_to_floor"] <= 1.5
-        goals["no-op re-run under 1 s, no pandas"] = rd["noop_rerun_s"] < 1 and not rd["noop_imported_pandas"]
-        goals["--help under 0.3 s"] = rd["help_s"] < 0.3
-    result["goals"] = goals
+    result["goals"] = evaluate_goals(result)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return result
+
+
+def evaluate_goals(result: dict) -> dict:
+    """The issue's goals, judged on the measured numbers.
+
+    Linearity is judged on the marginal cost per article (the time each added article costs
+    between sizes), so the fixed start-up of a run (worker pool, imports) does not count
+    against it.
+    """
+    goals = {}
+    ex = result.get("extraction", [])
+    if ex:
+        goals["≥ 1 000 articles/s"] = all(r["articles_per_s"] >= 1000 for r in ex)
+        goals["peak memory < 1 GB at the largest size"] = ex[-1]["peak_rss_total_mb_upper"] < 1024
+        if len(ex) > 2:
+            marginal = [(b["seconds"] - a["seconds"]) / (b["articles"] - a["articles"]) for a, b in zip(ex, ex[1:])]
+            goals["time linear in N (marginal cost per article within ±25 %)"] = max(marginal) <= 1.25 * min(marginal)
+        if len(ex) > 1:
+            goals["F1 does not fall as N grows"] = ex[-1]["f1"] >= ex[0]["f1"] - 0.005
+    rd = result.get("render")
+    if rd:
+        goals["cold render within 1.5× floor"] = rd["ratio_to_floor"] <= 1.5
+        goals["no-op re-run under 1 s, no pandas"] = rd["noop_rerun_s"] < 1 and not rd["noop_imported_pandas"]
+        goals["--help under 0.3 s"] = rd["help_s"] < 0.3
+    return goals
 
 
 def bench_cli(args) -> int:

@@ -117,7 +117,30 @@ def _scan(pattern: re.Pattern[str], text: str, start: int, end: int):
             pos = m.start() + 1
 
 
-class Knowledge:
+class _Lookups:
+    """Position look-ups shared by :class:`Knowledge` and :class:`CueIndex` (both define ``find``)."""
+
+    def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
+        raise NotImplementedError
+
+    def last(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        found = self.find(kind, folded, start, end)
+        return found[-1] if found else None
+
+    def first(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        found = self.find(kind, folded, start, end)
+        return found[0] if found else None
+
+    def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        """The match of the kind that ends exactly at ``end`` (whitespace allowed after it)."""
+        for m in reversed(self.find(kind, folded, start, end)):
+            if not folded[m.end:end].strip(" \t\n:"):  # "Điện thoại: 0220…", "Số lượt xem: 422"
+                return m
+            break
+        return None
+
+
+class Knowledge(_Lookups):
     """All cues, grouped by kind, each kind compiled once into one folded regex."""
 
     def __init__(self, rows: list[Cue]):
@@ -155,14 +178,6 @@ class Knowledge:
             out = [m for m in out if not any(a <= m.start < b for a, b in spans)]
         return out
 
-    def last(self, kind: str, folded: str, start: int, end: int) -> Match | None:
-        found = self.find(kind, folded, start, end)
-        return found[-1] if found else None
-
-    def first(self, kind: str, folded: str, start: int, end: int) -> Match | None:
-        found = self.find(kind, folded, start, end)
-        return found[0] if found else None
-
     def at(self, kind: str, folded: str, pos: int, end: int | None = None) -> Match | None:
         """A match of the kind starting exactly at ``pos``."""
         pat = self._patterns.get(kind)
@@ -173,15 +188,6 @@ class Knowledge:
             return None
         key = " ".join(m.group(0).split())
         return Match(m.start(), m.end(), self._by_kind[kind].get(key, ""), key)
-
-    def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
-        """The match of the kind that ends exactly at ``end`` (whitespace allowed after it)."""
-        for m in reversed(self.find(kind, folded, start, end)):
-            if not folded[m.end:end].strip(" \t\n:"):  # "Điện thoại: 0220…", "Số lượt xem: 422"
-                return m
-            break
-        return None
-
 
 def read_cues(path: Path = CUES_PATH) -> list[Cue]:
     with open(path, newline="", encoding="utf-8") as f:
@@ -198,7 +204,7 @@ def knowledge() -> Knowledge:
     return Knowledge(read_cues())
 
 
-class CueIndex:
+class CueIndex(_Lookups):
     """All matches of each kind in one article, found once and looked up by position.
 
     Has the lookup methods of :class:`Knowledge`; a call on the indexed text is answered from
@@ -232,18 +238,3 @@ class CueIndex:
             if m.end <= end:
                 out.append(m)
         return out
-
-    def last(self, kind: str, folded: str, start: int, end: int) -> Match | None:
-        found = self.find(kind, folded, start, end)
-        return found[-1] if found else None
-
-    def first(self, kind: str, folded: str, start: int, end: int) -> Match | None:
-        found = self.find(kind, folded, start, end)
-        return found[0] if found else None
-
-    def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
-        for m in reversed(self.find(kind, folded, start, end)):
-            if not folded[m.end:end].strip(" \t\n:"):  # "Điện thoại: 0220…", "Số lượt xem: 422"
-                return m
-            break
-        return None
