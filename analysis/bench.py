@@ -245,7 +245,7 @@ def evaluate_goals(result: dict) -> dict:
         goals["≥ 1 000 articles/s"] = all(r["articles_per_s"] >= 1000 for r in ex)
         goals["peak memory < 1 GB at the largest size"] = ex[-1]["peak_rss_total_mb_upper"] < 1024
         if len(ex) > 2:
-            marginal = [(b["seconds"] - a["seconds"]) / (b["articles"] - a["articles"]) for a, b in zip(ex, ex[1:])]
+            marginal = [(b["seconds"] - a["seconds"]) / (b["articles"] - a["articles"]) for a, b in zip(ex[:-1], ex[1:], strict=True)]
             goals["time linear in N (marginal cost per article within ±25 %)"] = max(marginal) <= 1.25 * min(marginal)
         if len(ex) > 1:
             goals["F1 does not fall as N grows"] = ex[-1]["f1"] >= ex[0]["f1"] - 0.005
