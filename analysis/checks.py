@@ -43,14 +43,7 @@ def semantic_problems(df) -> list[str]:
     return problems
 
 
-def offset_problems(df, texts: dict[str, str]) -> list[str]:
-    """``text[start:end]`` must stand inside ``quote`` (texts: source_id → normalised text)."""
-    problems = []
-    for _, row in df.iterrows():
-        text = texts.get(row["source_id"])
-        if text is None:
-            continue
-        span = text[int(row["start"]):int(row["end"])]
-        if span not in row["quote"]:
-            problems.append(f"{_where(row)}: text[start:end] = {span!r} is not inside the quote")
-    return problems
+def offset_problems(rows, text: str) -> list[str]:
+    """``text[start:end]`` must stand inside the row's ``quote`` (``text``: the normalised article)."""
+    return [f"{_where(r)}: text[start:end] = {text[int(r['start']):int(r['end'])]!r} is not inside the quote"
+            for r in rows if text[int(r["start"]):int(r["end"])] not in r["quote"]]

@@ -535,8 +535,9 @@ class _Article:
         stage = self._stage(i, a, s, d, h0, h1)
         bound, bstart = self._bound(a, s)
         p_start, p_end = self._period(a, s, metric, d)
-        if stage == "target" and self._plan_or_target_period(a, s) is not None:
-            p_start, p_end = self._plan_or_target_period(a, s)
+        term = self._plan_or_target_period(a, s) if stage == "target" else None
+        if term is not None:  # a target stated for a term covers the term
+            p_start, p_end = term
         unit = a.unit
         start = bstart
         end = max(a.end, d.noun_end) if unit == "count" else a.end
@@ -736,6 +737,9 @@ def extract_file(path: Path, meta: SourceMeta | None = None) -> ArticleResult:
     decoded = read_article(path)
     res = extract_article(decoded.text, meta)
     res.encoding = decoded.encoding
+    from analysis.checks import offset_problems
+
+    res.warnings += offset_problems([f.row() for f in res.figures], decoded.text)
     if not res.figures and not res.residue:
         raise ArticleError("no numbers in the text: nothing to extract (is this an article of the genre?)")
     return res

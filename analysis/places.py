@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -114,13 +113,6 @@ class Gazetteer:
                 out.append((m.start(), m.end(), self._district(self._folded_districts[key])))
         return out
 
-    def cluster_of(self, province: str) -> str:
-        row = self.provinces.get(province)
-        return row["cluster"] if row else ""
-
-    def cluster_members(self, cluster: str) -> list[str]:
-        return sorted(p for p, r in self.provinces.items() if r["cluster"] == cluster)
-
 
 @cache
 def gazetteer(reference_dir: Path = REFERENCE_DIR) -> Gazetteer:
@@ -202,7 +194,3 @@ def _annotate(m: Mention, folded: str, kn: Knowledge) -> Mention:
         in_title = len(between.split()) <= 5 and not re.search(r"[,;.:]", between)
     assoc = bool(_ASSOC_BEFORE.search(before))
     return Mention(m.start, m.end, m.place, m.prefix, m.anaphor, in_title, assoc)
-
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))

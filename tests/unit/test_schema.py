@@ -34,3 +34,12 @@ def test_unknown_column_is_refused():
     bad["colour"] = "red"
     with pytest.raises(FiguresSchemaError):
         validate(bad)
+
+
+def test_offsets_must_stand_in_the_quote():
+    from analysis.checks import offset_problems
+
+    text = "Toàn tỉnh có 5.000 hội viên."
+    good = {**ROW, "start": 13, "end": 27, "quote": text}
+    assert offset_problems([good], text) == []
+    assert "not inside the quote" in offset_problems([{**good, "quote": "khác"}], text)[0]
