@@ -13,6 +13,7 @@ this module holds only the reading order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -221,6 +222,7 @@ class _Article:
         amounts += self.ex.scanner.scan_words(folded, self.ex.nouns, taken)
         amounts.sort(key=lambda a: a.start)
         self.amounts = amounts
+        self._amount_starts = [x.start for x in amounts]
         self.decisions: dict[int, _Decision] = {}
         for i, amount in enumerate(amounts):
             self._read_amount(i, amount)
@@ -280,8 +282,6 @@ class _Article:
 
     # .. helpers ......................................................................
     def _sentence_of(self, pos: int) -> Sentence:
-        import bisect
-
         i = bisect.bisect_right(self._sentence_starts, pos) - 1
         return self.sentences[max(0, i)]
 
@@ -293,8 +293,6 @@ class _Article:
 
     def _previous_sentence(self, s: Sentence) -> Sentence | None:
         """The sentence before ``s`` in the same paragraph (no blank line between)."""
-        import bisect
-
         i = bisect.bisect_left(self._sentence_starts, s.start) - 1
         if i < 0:
             return None
@@ -673,9 +671,7 @@ class _Article:
 
     def _amount_follows(self, pos: int) -> bool:
         """An amount starts right after ``pos`` (a qualifier such as ``trên`` may stand between)."""
-        import bisect
-
-        starts = [x.start for x in self.amounts]
+        starts = self._amount_starts
         k = bisect.bisect_left(starts, pos)
         if k == len(starts):
             return False

@@ -10,6 +10,7 @@ match's offsets are offsets in the normalised article.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -227,8 +228,6 @@ class CueIndex(_Lookups):
     def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
         if folded is not self.folded:
             return self.kn.find(kind, folded, start, end)
-        import bisect
-
         found, starts = self._of(kind)
         end = len(folded) if end is None else end
         out = []

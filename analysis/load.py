@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.clusters import cluster_label, cluster_number  # noqa: F401  (re-exported)
 from analysis.schema import validate
 from analysis.shapes import period_kind
 
@@ -90,17 +91,3 @@ def cluster_provinces(cluster: str, reference_dir: Path | None = None) -> list[s
     provinces, _ = load_reference(reference_dir)
     number = cluster_number(cluster)
     return provinces.loc[provinces["cluster"] == number, "province"].tolist()
-
-
-_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8", "IX": "9", "X": "10"}
-
-
-def cluster_number(cluster: str) -> str:
-    token = str(cluster).replace("Cụm", "").replace("cụm", "").strip()
-    return _ROMAN.get(token.upper(), token)
-
-
-def cluster_label(cluster: str) -> str:
-    number = cluster_number(cluster)
-    roman = {v: k for k, v in _ROMAN.items()}.get(number, number)
-    return f"Cụm {roman}"

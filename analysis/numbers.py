@@ -7,6 +7,7 @@ Works on folded text (see :mod:`analysis.knowledge`), whose offsets equal the ar
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -195,7 +196,5 @@ class _SpanSet:
         self.spans = spans
 
     def overlaps(self, start: int, end: int) -> bool:
-        import bisect
-
         i = bisect.bisect_right(self.spans, (start, float("inf"))) - 1
         return any(a < end and start < b for a, b in self.spans[max(0, i - 1): i + 2])

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from analysis.clusters import cluster_label
 from analysis.knowledge import Knowledge, fold, fold_re, knowledge
 from analysis.paths import REFERENCE_DIR
 
 LEVEL_RANK = {"national": 0, "cluster": 1, "province": 2, "district": 3, "commune": 4}
 _WORD = re.compile(r"[^\W_]+|-")
 _ANAPHOR_LEAD = fold_re(r"(?:toàn|cả|địa bàn|khuyến học|thành hội|của|ở|tại)\s+$")
-_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "5": "V", "6": "VI", "7": "VII",
-          "8": "VIII", "9": "IX", "10": "X"}
 _CLUSTER = fold_re(r"(?<!\w)cụm\s+(?:khuyến học\s+|thi đua\s+)?(?:số\s+)?([ivx]{1,4}|\d{1,2})(?!\w)")
 _ASSOC_BEFORE = fold_re(r"(?:hội khuyến học|khuyến học|hội)\s+(?:các cấp\s+)?(?:của\s+)?$")
 _ALIASES = {
@@ -119,11 +118,6 @@ def gazetteer(reference_dir: Path = REFERENCE_DIR) -> Gazetteer:
     return Gazetteer(reference_dir)
 
 
-def cluster_name(number: str) -> str:
-    roman = number.upper() if number.isalpha() else _ROMAN.get(number, number)
-    return f"Cụm {roman}"
-
-
 def find_mentions(text: str, folded: str, gz: Gazetteer, kn: Knowledge | None = None,
                   context_province: str = "") -> list[Mention]:
     """Every place mention in reading order (explicit names, anaphors, clusters, the nation)."""
@@ -138,7 +132,7 @@ def find_mentions(text: str, folded: str, gz: Gazetteer, kn: Knowledge | None = 
         out.append(m)
 
     for m in _CLUSTER.finditer(folded):
-        add(Mention(m.start(), m.end(), Place(cluster_name(m.group(1)), "cluster", ""), "cụm"))
+        add(Mention(m.start(), m.end(), Place(cluster_label(m.group(1)), "cluster", ""), "cụm"))
     for pm in kn.find("prefix", folded):
         after = pm.end
         while after < len(text) and text[after] in " \t":

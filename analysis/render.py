@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis import paths
+from analysis.clusters import cluster_label, cluster_number
 
 STATE_FILE = ".state.json"
 DEFAULT_TIMEOUT = 600.0
@@ -79,14 +80,6 @@ def _reference_provinces(reference_dir: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7", "VIII": "8"}
-
-
-def _cluster_number(cluster: str) -> str:
-    token = str(cluster).replace("Cụm", "").replace("cụm", "").strip()
-    return _ROMAN.get(token.upper(), token)
-
-
 def load_grid(grid_path: Path, figures_csv: Path, reference_dir: Path) -> list[Report]:
     """Read the grid and expand its ``[[each]]`` entries over the data."""
     from analysis.shapes import comparable_entities
@@ -105,7 +98,7 @@ def load_grid(grid_path: Path, figures_csv: Path, reference_dir: Path) -> list[R
             rows = rows if rows is not None else _figure_rows(figures_csv)
             items = comparable_entities(rows)
         elif over == "cluster_provinces":
-            number = _cluster_number(each.get("cluster", ""))
+            number = cluster_number(each.get("cluster", ""))
             items = [p["province"] for p in _reference_provinces(reference_dir) if p["cluster"] == number]
         else:
             raise GridError(f"{grid_path}: [[each]] over {over!r} is not known "
@@ -179,12 +172,11 @@ def known_values(figures_csv: Path, reference_dir: Path) -> dict[str, set]:
 
     rows = _figure_rows(figures_csv)
     provinces = _reference_provinces(reference_dir)
-    roman = {v: k for k, v in _ROMAN.items()}
     clusters = {c for p in provinces if (c := p["cluster"])}
     return {
         "entity": {r["entity"] for r in rows if r["entity"]},
         "province": {p["province"] for p in provinces},
-        "cluster": {f"Cụm {roman.get(c, c)}" for c in clusters} | clusters | {roman.get(c, c) for c in clusters},
+        "cluster": {cluster_label(c) for c in clusters} | clusters | {cluster_label(c).removeprefix("Cụm ") for c in clusters},
         "model": set(MODEL_CHOICES),
         "metric": set(METRICS),
         "lang": set(LANGS),
