@@ -60,8 +60,8 @@ def _extract(args) -> int:
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    from analysis.pipeline import run_extract
-    from analysis.schema import FiguresSchemaError
+    from analysis.extraction.pipeline import run_extract
+    from analysis.table.schema import FiguresSchemaError
 
     if not args.articles.is_dir():
         print(f"khuyenhoc extract: articles folder {args.articles} does not exist", file=sys.stderr)
@@ -88,7 +88,7 @@ def _extract(args) -> int:
 
 
 def _manifest(args) -> int:
-    from analysis.manifest import check_manifest, update_manifest
+    from analysis.extraction.manifest import check_manifest, update_manifest
 
     if args.update:
         added = update_manifest()
@@ -100,13 +100,13 @@ def _manifest(args) -> int:
 
 
 def _render(args) -> int:
-    from analysis.render import render_cli
+    from analysis.reports.render import render_cli
 
     return render_cli(args)
 
 
 def _bench(args) -> int:
-    from analysis.bench import bench_cli
+    from analysis.dev.bench import bench_cli
 
     return bench_cli(args)
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+KNOWLEDGE_DIR = PACKAGE_DIR / "knowledge"
 
 
 def project_root() -> Path:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from analysis.bench import readme_table, run_bench, update_readme
+from analysis.dev.bench import readme_table, run_bench, update_readme
 
 pytestmark = pytest.mark.notebooks
 

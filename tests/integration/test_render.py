@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
-from analysis.render import GridError, load_grid, render_grid
+from analysis.reports.render import GridError, load_grid, render_grid
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "figures_multi.csv"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import scoring
 from analysis.cli import main
-from analysis.extract import SourceMeta, extract_file
-from analysis.manifest import check_manifest
+from analysis.dev import scoring
+from analysis.extraction.extract import SourceMeta, extract_file
+from analysis.extraction.manifest import check_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "golden" / "seeds_gold.csv"

@@ -5,24 +5,24 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.attainment import (
-    conversion,
-    distance_to_targets,
-    families_per_household,
-    rates_by_province,
-)
-from analysis.intensity import format_table, fund_intensity
-from analysis.labels import format_number, label
-from analysis.load import cluster_provinces, load_figures
-from analysis.params import (
+from analysis.reports.labels import format_number, label
+from analysis.reports.params import (
     ParameterError,
     check_cluster,
     check_entity,
     check_metrics,
     check_province,
 )
-from analysis.quality import conflicts, coverage, sources_of
-from analysis.trends import (
+from analysis.stats.attainment import (
+    conversion,
+    distance_to_targets,
+    families_per_household,
+    rates_by_province,
+)
+from analysis.stats.intensity import format_table, fund_intensity
+from analysis.stats.load import cluster_provinces, load_figures
+from analysis.stats.quality import conflicts, coverage, sources_of
+from analysis.stats.trends import (
     changes,
     comparable_groups,
     entities_with_comparable_points,

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from analysis.bounds import Bounded, format_bounded
+from analysis.stats.bounds import Bounded, format_bounded
 
 
 @pytest.mark.parametrize("a,b,value,bound", [

@@ -1,4 +1,4 @@
-from analysis.curation import apply_curation
+from analysis.extraction.curation import apply_curation
 
 ROW = {"source_id": "a", "entity": "Quế Võ", "level": "district", "province": "Bắc Ninh", "period_start": "",
        "period_end": "2023-08-04", "metric": "members", "stage": "actual", "value": 72000, "value_max": None,

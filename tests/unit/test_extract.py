@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from analysis.extract import SourceMeta, extract_article
+from analysis.extraction.extract import SourceMeta, extract_article
 
 META = SourceMeta("t", title="Hội Khuyến học huyện Gia Bình tổng kết năm 2023", published=date(2024, 1, 10))
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from analysis.extract import SourceMeta, extract_article
+from analysis.extraction.extract import SourceMeta, extract_article
 
 HA_NAM = ("Hội Khuyến học tỉnh Hà Nam tổng kết công tác năm 2023", """Năm 2023, Hội Khuyến học tỉnh Hà Nam đã vận \
 động xây dựng Quỹ khuyến học được trên 45 tỷ đồng; trao 12.500 suất học bổng, khen thưởng với tổng trị giá gần 20 tỷ đồng. \

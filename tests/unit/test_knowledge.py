@@ -2,8 +2,8 @@
 
 import pytest
 
-from analysis.extract import SourceMeta, extract_article
-from analysis.knowledge import fold, read_cues
+from analysis.extraction.extract import SourceMeta, extract_article
+from analysis.extraction.knowledge import fold, read_cues
 
 META = SourceMeta("t", title="Hội Khuyến học huyện Gia Bình tổng kết năm 2023")
 EXAMPLES = [c for c in read_cues() if c.example and c.expect]

@@ -1,7 +1,7 @@
 import pytest
 
-from analysis.knowledge import fold
-from analysis.numbers import NumberScanner, parse_numeral
+from analysis.extraction.knowledge import fold
+from analysis.extraction.numbers import NumberScanner, parse_numeral
 
 
 @pytest.mark.parametrize("text,value", [

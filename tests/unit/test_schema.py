@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis.schema import COLUMNS, FiguresSchemaError, validate
+from analysis.table.schema import COLUMNS, FiguresSchemaError, validate
 from tests.unit.test_curation import ROW
 
 
@@ -37,7 +37,7 @@ def test_unknown_column_is_refused():
 
 
 def test_offsets_must_stand_in_the_quote():
-    from analysis.checks import offset_problems
+    from analysis.table.checks import offset_problems
 
     text = "Toàn tỉnh có 5.000 hội viên."
     good = {**ROW, "start": 13, "end": 27, "quote": text}

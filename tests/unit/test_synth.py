@@ -1,6 +1,6 @@
 import csv
 
-from analysis.synth import write_corpus
+from analysis.dev.synth import write_corpus
 
 
 def test_corpus_is_deterministic_and_has_truth(tmp_path):

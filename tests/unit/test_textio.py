@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from analysis.textio import ArticleError, decode_bytes, normalise_text, read_article
+from analysis.extraction.textio import ArticleError, decode_bytes, normalise_text, read_article
 
 SENTENCE = "Hội Khuyến học thị xã Quế Võ có trên 72.000 hội viên; quỹ đạt 99,81%."
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-CUES_PATH = Path(__file__).with_name("knowledge") / "cues.csv"
+from analysis.paths import KNOWLEDGE_DIR
+
+CUES_PATH = KNOWLEDGE_DIR / "cues.csv"
 
 # y and i are interchangeable in Vietnamese spelling (kỳ/kì, tỷ/tỉ, quỹ/quĩ, ký/kí).
 _Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")

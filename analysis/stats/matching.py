@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.bounds import Bounded, total
+from analysis.stats.bounds import Bounded, total
 
 PERIOD_KEY = ["entity", "level", "province", "period_start", "period_end"]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis.schema import METRICS
+from analysis.table.schema import METRICS
 
 
 class ParameterError(ValueError):
@@ -39,7 +39,7 @@ def check_metrics(metrics: list[str]) -> list[str]:
 
 
 def check_cluster(cluster: str) -> str:
-    from analysis.load import cluster_label, cluster_provinces, load_reference
+    from analysis.stats.load import cluster_label, cluster_provinces, load_reference
 
     if not cluster_provinces(cluster):
         provinces, _ = load_reference()
@@ -48,7 +48,7 @@ def check_cluster(cluster: str) -> str:
 
 
 def check_province(province: str) -> str:
-    from analysis.load import load_reference
+    from analysis.stats.load import load_reference
 
     provinces, _ = load_reference()
     if province not in set(provinces["province"]):

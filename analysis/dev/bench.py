@@ -1,6 +1,6 @@
 """``khuyenhoc bench`` (``make bench``): measured speed, against the floors beneath it.
 
-Extraction — a synthetic corpus (seeded; :mod:`analysis.synth`) at each size, extracted with
+Extraction — a synthetic corpus (seeded; :mod:`analysis.dev.synth`) at each size, extracted with
 all cores through the same pipeline as ``khuyenhoc extract``; articles per second, peak memory,
 F1 against the planted truth, and the floor: reading, decoding and NFC-normalising the same
 files with the same workers and nothing else. Each size runs in its own process so its
@@ -36,7 +36,7 @@ FLOOR_NOTEBOOK = {
          "source": 'lang = "en"\nfigures_path = ""'},
         {"cell_type": "code", "id": "i", "metadata": {}, "execution_count": None, "outputs": [],
          "source": "import pandas, seaborn, matplotlib.pyplot, statsmodels.api\n"
-                   "import analysis.load, analysis.intensity, analysis.attainment, analysis.trends, analysis.viz"},
+                   "import analysis.stats.load, analysis.stats.intensity, analysis.stats.attainment, analysis.stats.trends, analysis.reports.viz"},
     ],
     "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     "nbformat": 4, "nbformat_minor": 5,
@@ -49,9 +49,9 @@ def _worker_extract(folder: str, jobs: int) -> dict:
     import resource
     from concurrent.futures import ProcessPoolExecutor
 
-    from analysis.pipeline import run_extract
-    from analysis.scoring import score
-    from analysis.textio import read_article
+    from analysis.dev.scoring import score
+    from analysis.extraction.pipeline import run_extract
+    from analysis.extraction.textio import read_article
 
     root = Path(folder)
     files = sorted((root / "articles").glob("*.txt"))
@@ -82,13 +82,13 @@ def _worker_extract(folder: str, jobs: int) -> dict:
 
 
 def _read_len(path: str) -> int:
-    from analysis.textio import read_article
+    from analysis.extraction.textio import read_article
 
     return len(read_article(path).text)
 
 
 def bench_extraction(sizes: list[int], workdir: Path, jobs: int) -> list[dict]:
-    from analysis.synth import write_corpus
+    from analysis.dev.synth import write_corpus
 
     out = []
     for n in sizes:
@@ -97,7 +97,7 @@ def bench_extraction(sizes: list[int], workdir: Path, jobs: int) -> list[dict]:
             shutil.rmtree(folder, ignore_errors=True)
             write_corpus(folder, n)
         shutil.rmtree(folder / "out", ignore_errors=True)
-        code = f"import json, analysis.bench as b; print(json.dumps(b._worker_extract({str(folder)!r}, {jobs})))"
+        code = f"import json, analysis.dev.bench as b; print(json.dumps(b._worker_extract({str(folder)!r}, {jobs})))"
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         if proc.returncode:
             raise RuntimeError(f"extraction bench at N={n} failed:\n{proc.stderr[-3000:]}")
@@ -119,7 +119,7 @@ def _timed(cmd: list[str], repeat: int = 1, **kw) -> float:
 
 
 def bench_render(workdir: Path, jobs: int, grid: Path | None = None, only: list[str] | None = None) -> dict:
-    from analysis.render import load_grid, render_grid
+    from analysis.reports.render import load_grid, render_grid
 
     grid = Path(grid or paths.REPORTS_DIR / "reports.toml")
     figures = workdir / "processed" / "figures.csv"
@@ -153,7 +153,7 @@ def bench_render(workdir: Path, jobs: int, grid: Path | None = None, only: list[
                           "html_export_s": round(r.timings.get("export_s", 0.0), 2)})
     # a no-op re-run, in a fresh process: no kernel, no pandas
     code = ("import sys, time; t = time.perf_counter(); from pathlib import Path; "
-            "from analysis.render import render_grid; "
+            "from analysis.reports.render import render_grid; "
             f"r = render_grid(Path({str(grid)!r}), Path({str(out)!r}), figures_csv=Path({str(figures)!r}), "
             f"only={only!r}, progress=lambda r: None); "
             "print(time.perf_counter() - t, 'pandas' in sys.modules, sum(x.status == 'skipped' for x in r))")

@@ -2,7 +2,7 @@
 scale words (``1,5 tỷ``, ``61 triệu 600 nghìn``), ranges (``80-90%``, ``từ 1 đến 2 tỷ``),
 money and percent units, and small counts written in words (``ba chi hội``).
 
-Works on folded text (see :mod:`analysis.knowledge`), whose offsets equal the article's.
+Works on folded text (see :mod:`analysis.extraction.knowledge`), whose offsets equal the article's.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from analysis.knowledge import Knowledge, knowledge
+from analysis.extraction.knowledge import Knowledge, knowledge
 
 NUMERAL = re.compile(
     r"(?<![\w.,/])"

@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import math
 from functools import cache
-from pathlib import Path
+
+from analysis.paths import KNOWLEDGE_DIR
 
 LANGS = ("en", "vi")
-_PATH = Path(__file__).with_name("knowledge") / "labels.csv"
+_PATH = KNOWLEDGE_DIR / "labels.csv"
 
 
 @cache

@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis import paths
-from analysis.clusters import cluster_label, cluster_number
+from analysis.table.clusters import cluster_label, cluster_number
 
 STATE_FILE = ".state.json"
 DEFAULT_TIMEOUT = 600.0
@@ -82,7 +82,7 @@ def _reference_provinces(reference_dir: Path) -> list[dict]:
 
 def load_grid(grid_path: Path, figures_csv: Path, reference_dir: Path) -> list[Report]:
     """Read the grid and expand its ``[[each]]`` entries over the data."""
-    from analysis.shapes import comparable_entities
+    from analysis.table.shapes import comparable_entities
 
     try:
         spec = tomllib.loads(Path(grid_path).read_text(encoding="utf-8"))
@@ -167,8 +167,8 @@ def check_report(report: Report, declared: dict, known: dict[str, set]) -> list[
 
 
 def known_values(figures_csv: Path, reference_dir: Path) -> dict[str, set]:
-    from analysis.labels import LANGS
-    from analysis.schema import METRICS, MODEL_CHOICES
+    from analysis.reports.labels import LANGS
+    from analysis.table.schema import METRICS, MODEL_CHOICES
 
     rows = _figure_rows(figures_csv)
     provinces = _reference_provinces(reference_dir)

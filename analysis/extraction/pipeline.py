@@ -26,10 +26,10 @@ from datetime import date
 from pathlib import Path
 
 from analysis import __version__
-from analysis.curation import LOG_COLUMNS, apply_curation
-from analysis.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
-from analysis.schema import COLUMNS, SCHEMA_VERSION
-from analysis.textio import ArticleError
+from analysis.extraction.curation import LOG_COLUMNS, apply_curation
+from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
+from analysis.extraction.textio import ArticleError
+from analysis.table.schema import COLUMNS, SCHEMA_VERSION
 
 ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "encoding",
                    "chars", "figures", "residue", "warnings"]
@@ -132,7 +132,7 @@ def sha256(path: Path) -> str:
 def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, curated_dir: Path | None,
                 executor: Executor | None = None, echo: Callable[[str], None] | None = None,
                 warn: Callable[[str], None] | None = None) -> RunSummary:
-    from analysis.schema import FiguresSchemaError, validate
+    from analysis.table.schema import FiguresSchemaError, validate
 
     echo = echo or (lambda s: print(s))
     warn = warn or (lambda s: print(s, file=sys.stderr))
@@ -194,7 +194,7 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
                                                 Path(curated_dir) / "additions.csv"] if curated_dir else [])):
         if Path(extra).exists():
             inputs[Path(extra).name] = sha256(Path(extra))
-    from analysis.knowledge import CUES_PATH
+    from analysis.extraction.knowledge import CUES_PATH
 
     inputs["knowledge/cues.csv"] = sha256(CUES_PATH)
     meta = {

@@ -95,7 +95,7 @@ def total(values: list[Bounded]) -> Bounded:
 
 def format_bounded(b: Bounded, lang: str = "en", unit: str = "", decimals: int | None = None) -> str:
     """``≥ 72,000`` / ``≥ 72.000``, ``≈ 347,222 đ``, ``80–90%``."""
-    from analysis.labels import format_number
+    from analysis.reports.labels import format_number
 
     if b.value is None or (isinstance(b.value, float) and math.isnan(b.value)):
         return "–"

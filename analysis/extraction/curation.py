@@ -15,7 +15,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.schema import COLUMNS, FIELDS
+from analysis.table.schema import COLUMNS, FIELDS
 
 CORRECTION_COLUMNS = ["source_id", "start", "metric", "action", "field", "value", "reason"]
 _EDITABLE = {f.name for f in FIELDS} - {"source_id"}

@@ -92,7 +92,7 @@ def validate(df, where: str = "figures table"):
     """Validate against the schema, then the semantic checks; return the coerced frame."""
     import pandera.errors as pe
 
-    from analysis.checks import semantic_problems
+    from analysis.table.checks import semantic_problems
 
     prepared = df.copy()
     for f in FIELDS:

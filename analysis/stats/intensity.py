@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.bounds import Bounded, format_bounded
-from analysis.matching import PERIOD_KEY, headline, nearest_stock, period_label
+from analysis.stats.bounds import Bounded, format_bounded
+from analysis.stats.matching import PERIOD_KEY, headline, nearest_stock, period_label
 
 COLUMNS = ["entity", "level", "province", "period", "period_kind", "fund_vnd", "members", "members_as_of",
            "gap_days", "fund_per_member_vnd", "fund_per_inhabitant_vnd", "awards_share_of_fund_pct",
@@ -42,7 +42,7 @@ def fund_intensity(df: pd.DataFrame, entities: list[str] | None = None, window_d
         rec = recipients[same_r]
         rec_total = None
         if not rec.empty:
-            from analysis.bounds import total
+            from analysis.stats.bounds import total
 
             rec_total = total([Bounded.of(r) for _, r in rec.iterrows()])
         sources = {fund_src}
@@ -66,7 +66,7 @@ def fund_intensity(df: pd.DataFrame, entities: list[str] | None = None, window_d
 
 def format_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Bounded cells → text in the language's convention (``≥ 69,258 đ``)."""
-    from analysis.labels import label
+    from analysis.reports.labels import label
 
     units = {"fund_vnd": "vnd", "fund_per_member_vnd": "vnd", "fund_per_inhabitant_vnd": "vnd",
              "vnd_per_recipient": "vnd", "awards_share_of_fund_pct": "percent", "members": ""}

@@ -79,7 +79,7 @@ class Score:
 
 def score(gold: list[dict], pred: list[dict], vocabulary: set[str] | None = None) -> Score:
     """Score over the articles of the truth table; optional truth rows are not owed."""
-    from analysis.schema import METRICS
+    from analysis.table.schema import METRICS
 
     vocabulary = vocabulary or set(METRICS)
     by_g, by_p = defaultdict(list), defaultdict(list)

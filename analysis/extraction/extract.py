@@ -6,7 +6,7 @@ One article at a time, pure: :func:`extract_article` takes the normalised text a
 this module holds only the reading order:
 
 1. claim dates, times, years and terms (residue, never figures);
-2. find amounts: numbers with scale words, units and ranges (:mod:`analysis.numbers`);
+2. find amounts: numbers with scale words, units and ranges (:mod:`analysis.extraction.numbers`);
 3. for each amount, read its *head* (the words after it) and its *context* (the sentence
    before it) to decide metric, stage, bound, entity and period — or a residue reason.
 """
@@ -20,11 +20,24 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from analysis.knowledge import CueIndex, Knowledge, Match, fold, fold_re, knowledge
-from analysis.numbers import Amount, NumberScanner
-from analysis.periods import DateSpan, Period, find_dates, find_period_phrases, infer_dating
-from analysis.places import LEVEL_RANK, Gazetteer, Mention, Place, find_mentions, gazetteer
-from analysis.textio import ArticleError, read_article
+from analysis.extraction.knowledge import CueIndex, Knowledge, Match, fold, fold_re, knowledge
+from analysis.extraction.numbers import Amount, NumberScanner
+from analysis.extraction.periods import (
+    DateSpan,
+    Period,
+    find_dates,
+    find_period_phrases,
+    infer_dating,
+)
+from analysis.extraction.places import (
+    LEVEL_RANK,
+    Gazetteer,
+    Mention,
+    Place,
+    find_mentions,
+    gazetteer,
+)
+from analysis.extraction.textio import ArticleError, read_article
 
 STOCK_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres"}
 MODEL_METRICS = {"learning_families", "learning_clans", "learning_communities", "learning_units",
@@ -733,7 +746,7 @@ def extract_file(path: Path, meta: SourceMeta | None = None) -> ArticleResult:
     decoded = read_article(path)
     res = extract_article(decoded.text, meta)
     res.encoding = decoded.encoding
-    from analysis.checks import offset_problems
+    from analysis.table.checks import offset_problems
 
     res.warnings += offset_problems([f.row() for f in res.figures], decoded.text)
     if not res.figures and not res.residue:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from analysis.clusters import cluster_label
-from analysis.knowledge import Knowledge, fold, fold_re, knowledge
+from analysis.extraction.knowledge import Knowledge, fold, fold_re, knowledge
 from analysis.paths import REFERENCE_DIR
+from analysis.table.clusters import cluster_label
 
 LEVEL_RANK = {"national": 0, "cluster": 1, "province": 2, "district": 3, "commune": 4}
 _WORD = re.compile(r"[^\W_]+|-")

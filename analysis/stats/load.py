@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.clusters import cluster_label, cluster_number  # noqa: F401  (re-exported)
-from analysis.schema import validate
-from analysis.shapes import period_kind
+from analysis.table.clusters import cluster_label, cluster_number  # noqa: F401  (re-exported)
+from analysis.table.schema import validate
+from analysis.table.shapes import period_kind
 
 
 def load_reference(reference_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

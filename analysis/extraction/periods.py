@@ -7,7 +7,7 @@
   ``đến nay`` / ``hiện có`` (as of publication), ``nhiệm kỳ 2019–2024`` (a term).
 - :func:`infer_published` finds the article's date when ``sources.csv`` has none.
 
-All functions take folded text (lower case, see :func:`analysis.knowledge.fold`).
+All functions take folded text (lower case, see :func:`analysis.extraction.knowledge.fold`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from analysis.knowledge import fold, fold_re
+from analysis.extraction.knowledge import fold, fold_re
 
 YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
 _D = ""  # the "not inside a number" check is done where the patterns are tried

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.bounds import Bounded
-from analysis.load import cluster_provinces
-from analysis.schema import MODEL_CHOICES
+from analysis.stats.bounds import Bounded
+from analysis.stats.load import cluster_provinces
+from analysis.table.schema import MODEL_CHOICES
 
 
 def check_model(model: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.shapes import period_shape
+from analysis.table.shapes import period_shape
 
 MIN_POINTS_FOR_FIT = 4
 
@@ -83,6 +83,6 @@ def fit_trend(g: pd.DataFrame, min_points: int = MIN_POINTS_FOR_FIT, alpha: floa
 
 def entities_with_comparable_points(df: pd.DataFrame, min_points: int = 2) -> list[str]:
     """Entities having at least one series with ``min_points`` comparable dated points."""
-    from analysis.shapes import comparable_entities
+    from analysis.table.shapes import comparable_entities
 
     return comparable_entities(df.to_dict("records"), min_points)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.bounds import SYMBOL
-from analysis.labels import format_number, label
+from analysis.reports.labels import format_number, label
+from analysis.stats.bounds import SYMBOL
 
 
 def _setup():
