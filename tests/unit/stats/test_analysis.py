@@ -30,8 +30,8 @@ from analysis.stats.trends import (
     series,
 )
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SEEDS_GOLD = Path(__file__).resolve().parents[1] / "golden" / "seeds_gold.csv"
+FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures"
+SEEDS_GOLD = Path(__file__).resolve().parents[3] / "tests" / "golden" / "seeds_gold.csv"
 
 
 @pytest.fixture(scope="module")

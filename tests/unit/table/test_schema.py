@@ -2,15 +2,14 @@ import pandas as pd
 import pytest
 
 from analysis.table.schema import COLUMNS, FiguresSchemaError, validate
-from tests.unit.test_curation import ROW
 
 
-def frame(**changes):
-    return pd.DataFrame([{**ROW, **changes}], columns=COLUMNS)
+def frame(row, **changes):
+    return pd.DataFrame([{**row, **changes}], columns=COLUMNS)
 
 
-def test_a_good_row_passes():
-    out = validate(frame())
+def test_a_good_row_passes(figure_row):
+    out = validate(frame(figure_row))
     assert out["value"].iloc[0] == 72000
 
 
@@ -23,23 +22,23 @@ def test_a_good_row_passes():
     ({"value_max": 10, "bound": "range"}, "below value"),
     ({"period_end": "30/6/2017"}, "ISO date"),
 ])
-def test_violations_name_the_row(changes, message):
+def test_violations_name_the_row(changes, message, figure_row):
     with pytest.raises(FiguresSchemaError, match=message) as info:
-        validate(frame(**changes))
+        validate(frame(figure_row, **changes))
     assert "a at 10" in str(info.value) or "row 0" in str(info.value)
 
 
-def test_unknown_column_is_refused():
-    bad = frame()
+def test_unknown_column_is_refused(figure_row):
+    bad = frame(figure_row)
     bad["colour"] = "red"
     with pytest.raises(FiguresSchemaError):
         validate(bad)
 
 
-def test_offsets_must_stand_in_the_quote():
+def test_offsets_must_stand_in_the_quote(figure_row):
     from analysis.table.checks import offset_problems
 
     text = "Toàn tỉnh có 5.000 hội viên."
-    good = {**ROW, "start": 13, "end": 27, "quote": text}
+    good = {**figure_row, "start": 13, "end": 27, "quote": text}
     assert offset_problems([good], text) == []
     assert "not inside the quote" in offset_problems([{**good, "quote": "khác"}], text)[0]
