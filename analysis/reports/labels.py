@@ -8,8 +8,9 @@ import math
 from functools import cache
 
 from analysis.paths import KNOWLEDGE_DIR
+from analysis.reports.params import LANGS, check_lang
 
-LANGS = ("en", "vi")
+__all__ = ["LANGS", "check_lang", "format_number", "label"]
 _PATH = KNOWLEDGE_DIR / "labels.csv"
 
 
@@ -19,13 +20,8 @@ def _table() -> dict[str, dict[str, str]]:
         return {r["key"]: r for r in csv.DictReader(f)}
 
 
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang {lang!r} is not known; choose one of: {', '.join(LANGS)}")
-    return lang
-
-
 def label(key: str, lang: str = "en") -> str:
+    """The label of ``key`` in ``lang`` (the key itself when the table has no row for it)."""
     row = _table().get(key)
     return row[check_lang(lang)] if row else key
 
