@@ -135,14 +135,9 @@ def _entry_problems(entry, table: str, index: int, lines: _Lines) -> list[str]:
         return [f"{lines.at(lines.of_table(table, index))}: [[{table}]] must be a table"]
     known = REPORT_KEYS if table == "report" else EACH_KEYS
     problems = _unknown_keys(entry, known, table, index, lines)
-    for key in ("name", "notebook") + (("over",) if table == "each" else ()):
-        where = lines.at(lines.of_key(table, index, key))
-        if key not in entry:
-            problems.append(f"{lines.at(lines.of_table(table, index))}: [[{table}]] #{index + 1} has no {key!r}")
-        elif not isinstance(entry[key], str):
-            problems.append(f"{where}: {key} must be text, got {entry[key]!r}")
-    if problems:
-        return problems
+    required = _required_problems(entry, table, index, lines)
+    if required:
+        return problems + required
     where = lines.at(lines.of_key(table, index, "parameters"))
     problems += _value_problems(entry.get("parameters", {}), where)
     problems += _notebook_problems(entry["notebook"], lines.at(lines.of_key(table, index, "notebook")))
@@ -150,6 +145,16 @@ def _entry_problems(entry, table: str, index: int, lines: _Lines) -> list[str]:
         problems += _name_problems(entry["name"], lines.at(lines.of_key(table, index, "name")))
     else:
         problems += _each_problems(entry, index, lines)
+    return problems
+
+
+def _required_problems(entry: dict, table: str, index: int, lines: _Lines) -> list[str]:
+    problems = []
+    for key in ("name", "notebook") + (("over",) if table == "each" else ()):
+        if key not in entry:
+            problems.append(f"{lines.at(lines.of_table(table, index))}: [[{table}]] #{index + 1} has no {key!r}")
+        elif not isinstance(entry[key], str):
+            problems.append(f"{lines.at(lines.of_key(table, index, key))}: {key} must be text, got {entry[key]!r}")
     return problems
 
 
@@ -177,7 +182,7 @@ def _name_problems(name: str, where: str) -> list[str]:
             "(it becomes a file name in the output folder)"]
 
 
-def _notebook_problems(notebook: str, where: str, notebooks_dir: Path | None = None) -> list[str]:
+def _notebook_problems(notebook: str, where: str) -> list[str]:
     if not NOTEBOOK_NAME.fullmatch(notebook):
         return [f"{where}: notebook {notebook!r} must be a plain name of a notebook in notebooks/ "
                 "(letters, digits, _ and -; no folders, no '..')"]

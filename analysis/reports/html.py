@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 ALLOWED_TAGS = frozenset(["a", "abbr", "article", "aside", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main", "mark", "nav", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "style", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr"])
-DROP_WITH_CONTENT = frozenset(["script", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript", "noembed", "noframes", "template", "svg", "math", "textarea", "select", "title", "head", "xmp", "plaintext", "canvas", "audio", "video"])
+DROP_WITH_CONTENT = frozenset(["script", "iframe", "frameset", "object", "applet", "noscript", "noembed", "noframes", "template", "svg", "math", "textarea", "select", "title", "head", "xmp", "plaintext", "canvas", "audio", "video"])
 VOID = frozenset(["br", "col", "hr", "img", "wbr"])
 GLOBAL_ATTRS = frozenset(["class", "id", "title", "lang", "dir", "role", "style"])
 TAG_ATTRS = {
