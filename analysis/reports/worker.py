@@ -24,6 +24,7 @@ from analysis.reports.html import export, page
 from analysis.reports.state import DiskFull, write_atomic
 
 NOISE = ("Kernel is running over TCP without encryption", "KeyboardInterrupt caught in kernel")
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # the kernel's own log: routine warnings only
 _IN_WORKER = False
 
 
@@ -133,7 +134,7 @@ def _execute(task: dict, executed: Path) -> None:
         pm.execute_notebook(task["notebook_path"], str(executed), parameters=task["parameters"],
                             kernel_name="python3", progress_bar=False, log_output=False,
                             cwd=task["cwd"], request_save_on_cell_execute=False,
-                            execution_timeout=int(task["timeout"]))
+                            execution_timeout=int(task["timeout"]), extra_arguments=KERNEL_ARGS)
 
 
 def _header(task: dict, when: str, failed: bool) -> str:
