@@ -87,6 +87,7 @@ class State:
     """``<out>/.state.json``: page name → key, status, render time, figures and error."""
 
     def __init__(self, out_dir: Path):
+        """Read the state of ``out_dir`` (empty when absent or unreadable)."""
         self.path = Path(out_dir) / STATE_FILE
         try:
             self.pages = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
