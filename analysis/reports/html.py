@@ -99,8 +99,11 @@ class _Sanitiser(HTMLParser):
             return
         if tag not in ALLOWED_TAGS:
             return
+        attrs = _clean_attrs(tag, attrs)
+        if tag == "img" and not any(n == "src" for n, _ in attrs):
+            return  # an image that would fetch (or nothing): dropped rather than shown broken
         self.in_style = tag == "style"
-        kept = "".join(f' {n}="{html.escape(v, quote=True)}"' for n, v in _clean_attrs(tag, attrs))
+        kept = "".join(f' {n}="{html.escape(v, quote=True)}"' for n, v in attrs)
         self.out.append(f"<{tag}{kept}>")
 
     def handle_startendtag(self, tag, attrs):

@@ -100,8 +100,7 @@ def _pages(out: Path) -> dict[str, float]:
     return {p.name: p.stat().st_mtime for p in out.glob("*.html")}
 
 
-@pytest.mark.notebooks
-def test_kill_then_rerun_finishes_only_the_missing(tmp_path):
+def _slow_grid(tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     (notebooks / "quick.ipynb").write_text(_notebook(0), encoding="utf-8")
@@ -110,12 +109,16 @@ def test_kill_then_rerun_finishes_only_the_missing(tmp_path):
     grid.write_text('[grid]\nlangs = ["vi"]\n' + "".join(
         f'[[report]]\nname = "{name}"\nnotebook = "{nb}"\n\n'
         for name, nb in [("a", "quick"), ("b", "quick"), ("c", "slow"), ("d", "slow")]), encoding="utf-8")
-    out = tmp_path / "out"
+    return grid, notebooks
+
+
+def _start_and_wait(grid, out, notebooks):
+    """Start the CLI; return it once pages a and b are recorded as rendered (c and d still running)."""
     proc = subprocess.Popen([sys.executable, "-m", "analysis", *_args(grid, out, notebooks), "--jobs", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     state = out / ".state.json"
     deadline = time.monotonic() + 240
-    done = {}
+    done = set()
     while time.monotonic() < deadline and proc.poll() is None:
         if state.exists():
             done = {k for k, v in json.loads(state.read_text(encoding="utf-8")).items() if v["status"] == "ok"}
@@ -123,9 +126,17 @@ def test_kill_then_rerun_finishes_only_the_missing(tmp_path):
                 break
         time.sleep(0.2)
     assert {"a", "b"} <= done, proc.communicate()
-    assert proc.poll() is None, "the render finished before it could be killed"
+    assert proc.poll() is None, "the render finished before it could be stopped"
+    return proc
+
+
+@pytest.mark.notebooks
+def test_kill_then_rerun_finishes_only_the_missing(tmp_path):
+    grid, notebooks = _slow_grid(tmp_path)
+    out = tmp_path / "out"
+    proc = _start_and_wait(grid, out, notebooks)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.communicate()
     time.sleep(2)
     before = _pages(out)
     time.sleep(18)  # longer than a slow report: a surviving worker would have written its page
@@ -137,3 +148,18 @@ def test_kill_then_rerun_finishes_only_the_missing(tmp_path):
                                                      jobs=2, progress=lambda r: None)}
     assert results == {"a": "skipped", "b": "skipped", "c": "ok", "d": "ok"}
     assert (out / "c.html").exists() and "slept 15" in (out / "d.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.notebooks
+def test_sigterm_stops_workers_and_says_so(tmp_path):
+    grid, notebooks = _slow_grid(tmp_path)
+    out = tmp_path / "out"
+    proc = _start_and_wait(grid, out, notebooks)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "stopped by SIGTERM; finished pages are kept, run again to finish" in err and "Traceback" not in err
+    time.sleep(1)
+    assert _render_processes(out) == []
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="a.html"' in index and "chưa tạo" in index  # c and d: not rendered yet

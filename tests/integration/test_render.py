@@ -32,6 +32,10 @@ name = "broken"
 notebook = "broken"
 
 [[report]]
+name = "hostile"
+notebook = "hostile"
+
+[[report]]
 name = "attainment"
 notebook = "attainment"
 parameters = { cluster = "Cụm III", model = "families" }
@@ -58,6 +62,14 @@ def _code(src, tags=()):
 BROKEN = _notebook([_code('lang = "en"\nfigures_path = ""', ["parameters"]),
                     _code("raise RuntimeError('broken on purpose')")])
 FIXED = _notebook([_code('lang = "en"\nfigures_path = ""', ["parameters"]), _code("print('fixed')")])
+HOSTILE_HTML = ('<p id="hostile">kept</p><script>alert(1)</script><img src=x onerror=alert(2)>'
+                '<a href="javascript:alert(3)">j</a><div style="background:url(https://evil.example/x.png)">css</div>'
+                '<style>@import url("https://evil.example/x.css"); p{color:#222}</style>'
+                '<iframe src="https://evil.example/"></iframe><svg onload=alert(6)></svg>')
+HOSTILE = _notebook([_code('lang = "en"\nfigures_path = ""', ["parameters"]),
+                     _code("from IPython.display import HTML, Markdown, display\n"
+                           f"display(HTML({HOSTILE_HTML!r}))\n"
+                           "display(Markdown('**<img src=y onerror=alert(4)>** [x](javascript:alert(5))'))")])
 SLOW = _notebook([_code('lang = "en"\nfigures_path = ""', ["parameters"]), _code("import time\ntime.sleep(60)")])
 
 
@@ -67,6 +79,7 @@ def site(tmp_path_factory):
     notebooks = root / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks)
     (notebooks / "broken.ipynb").write_text(BROKEN, encoding="utf-8")
+    (notebooks / "hostile.ipynb").write_text(HOSTILE, encoding="utf-8")
     data = root / "data"
     data.mkdir()
     shutil.copy(FIXTURE, data / "figures.csv")
@@ -105,6 +118,16 @@ def test_pages_are_self_contained_and_escape_quotes(site):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "data:image/png;base64" in (site["out"] / "trends-thai-binh.html").read_text(encoding="utf-8")
     assert "figures.csv sha256" in page and "&quot;en&quot;" in page  # header: parameters and provenance
+
+
+def test_exporter_sanitises_what_a_notebook_outputs(site):
+    for name in ("hostile.html", "hostile.en.html"):
+        page = (site["out"] / name).read_text(encoding="utf-8")
+        assert 'id="hostile"' in page and "kept" in page
+        lowered = page.lower()
+        for bad in ("<script", "onerror", "onload", "javascript:", "url(", "evil.example", "<iframe", "<svg",
+                    "@import", 'src="x"', 'src="y"'):
+            assert bad not in lowered, (name, bad)
 
 
 def test_incremental_and_atomic(site):
