@@ -384,13 +384,13 @@ def print_summary(results: list[Result], stream=None) -> None:
     stream.write(f"{counts['ok']} rendered, {counts['skipped']} unchanged, {counts['failed']} failed\n")
 
 
-def render_cli(args) -> int:
+def render_cli(args, executor: Executor | None = None) -> int:
     """The ``render`` verb: exit 0 all rendered, 1 some report failed, 2 the grid cannot run,
-    130 interrupted (finished pages are kept; run again to finish)."""
+    130 interrupted (finished pages are kept; run again to finish). Any executor will do."""
     kwargs = {k: getattr(args, k, None) for k in ("figures_csv", "notebooks_dir", "langs")}
     try:
         results = render_grid(args.grid, args.out, jobs=args.jobs, force=args.force, only=args.only,
-                              timeout=args.timeout, **{k: v for k, v in kwargs.items() if v})
+                              timeout=args.timeout, executor=executor, **{k: v for k, v in kwargs.items() if v})
     except GridError as exc:
         print(f"khuyenhoc render: {exc}", file=sys.stderr)
         return 2
