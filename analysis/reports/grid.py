@@ -9,6 +9,7 @@ a no-op render must not import pandas.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
 import tomllib
@@ -259,7 +260,7 @@ def expand(spec: dict, lines: _Lines, rows: list[Mapping], provinces: list[Mappi
             number = cluster_number(each["cluster"])
             items = [p["province"] for p in provinces if p.get("cluster") == number]
         for item in items:
-            fill = {"item": item, "slug": slugify(item)}
+            fill = {"item": item, "slug": slugify(item) or "x" + hashlib.sha256(item.encode()).hexdigest()[:8]}
             params = {k: (v.format(**fill) if isinstance(v, str) else v)
                       for k, v in each.get("parameters", {}).items()}
             name = each["name"].format(**fill)

@@ -277,6 +277,25 @@ def test_full_disk_leaves_no_tmp_and_says_so(site, tmp_path, monkeypatch, capsys
     assert not list(out.rglob("*.tmp"))
 
 
+def test_a_clean_run_prints_one_line_per_page(site, tmp_path):
+    import subprocess
+    import sys
+
+    (site["notebooks"] / "fixed.ipynb").write_text(FIXED, encoding="utf-8")
+    grid = tmp_path / "grid.toml"
+    grid.write_text('[[report]]\nname = "fixed"\nnotebook = "fixed"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "analysis", "render", "--grid", str(grid), "--out", str(out),
+                           "--figures", str(site["kw"]["figures_csv"]), "--notebooks", str(site["notebooks"])],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # no "Kernel is running over TCP without encryption", no KeyboardInterrupt noise
+    lines = proc.stdout.splitlines()
+    assert [line.split()[1:3] for line in lines[:2]] == [["ok", "fixed"], ["ok", "fixed.en"]] or \
+        [line.split()[1:3] for line in lines[:2]] == [["ok", "fixed.en"], ["ok", "fixed"]]
+    assert lines[2:] == ["2 rendered, 0 unchanged, 0 failed", f"index: {out / 'index.html'}"]
+
+
 def test_default_grid_covers_the_cluster():
     reports = load_grid(ROOT / "reports" / "reports.toml", FIXTURE, ROOT / "data" / "reference")
     names = {r.name for r in reports}

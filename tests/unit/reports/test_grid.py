@@ -1,5 +1,6 @@
 """The grid file read strictly: every unknown table, key or template field refused with its line."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,14 @@ def test_expansion_and_names(tmp_path):
         ("trends-thai-binh", {"lang": "vi", "entity": "Thái Bình"}),
         ("profile-ha-nam", {"lang": "vi", "province": "Hà Nam"})]
     assert "line 5" in reports[0].where
+
+
+def test_an_area_without_ascii_letters_still_gets_a_slug(tmp_path):
+    spec, _, lines = _spec(tmp_path, '[[each]]\nover = "comparable_entities"\nname = "trends-{slug}"\n'
+                                     'notebook = "trends"\nparameters = { entity = "{item}" }\n')
+    rows = [{**r, "entity": "…"} for r in ROWS]
+    (report,) = expand(spec, lines, rows, [])
+    assert re.fullmatch(r"trends-x[0-9a-f]{8}", report.name) and report.parameters == {"entity": "…"}
 
 
 def test_duplicate_names(tmp_path):
