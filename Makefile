@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help setup figures reports test test-fast lab bench manifest lint clean
+.PHONY: help setup add figures reports test test-fast lab bench manifest lint clean
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,6 +20,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 setup: $(STAMP) ## create .venv from the lock file (python3 is all it needs)
+
+add: $(STAMP) ## add articles: make add FILES="page.html report.docx" [URL=… PUBLISHED=YYYY-MM-DD OUTLET=…]
+	@test -n "$(FILES)" || { echo 'usage: make add FILES="a.html b.docx c.pdf d.txt" [URL=…] [PUBLISHED=YYYY-MM-DD] [OUTLET=…]' >&2; exit 2; }
+	$(BIN)/khuyenhoc add $(FILES) $(if $(URL),--url "$(URL)") $(if $(PUBLISHED),--published "$(PUBLISHED)") $(if $(OUTLET),--outlet "$(OUTLET)")
 
 figures: $(STAMP) ## extract data/raw → data/processed/figures.csv (+ residue, meta)
 	$(BIN)/khuyenhoc extract

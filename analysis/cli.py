@@ -25,6 +25,14 @@ def _parser() -> argparse.ArgumentParser:
                     help="folder of reviewers' corrections ('none' to skip)")
     ex.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core for large batches)")
 
+    ad = sub.add_parser("add", help="bring .txt, .html/.htm, .docx or .pdf files into data/raw (text, original, "
+                        "sources.csv row, manifest)")
+    ad.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to add")
+    ad.add_argument("--url", default="", help="where it was published (one file only)")
+    ad.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
+    ad.add_argument("--outlet", default="", help="the newspaper or site")
+    ad.add_argument("--raw", type=Path, default=paths.RAW_DIR, help=argparse.SUPPRESS)
+
     mf = sub.add_parser("manifest", help="check data/raw against its checksum manifest, or add new files")
     mf.add_argument("--update", action="store_true", help="add files not yet listed (never rewrites a listed one)")
 
@@ -53,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return {"extract": _extract, "manifest": _manifest, "render": _render, "bench": _bench}[args.command](args)
+    return {"extract": _extract, "add": _add, "manifest": _manifest, "render": _render, "bench": _bench}[args.command](args)
 
 
 def _extract(args) -> int:
@@ -85,6 +93,29 @@ def _extract(args) -> int:
     print(f"{ok} of {len(summary.outcomes)} articles read: {summary.figures} figures, "
           f"{summary.residue} other numbers → {args.out}")
     return 1 if summary.failed or summary.problems else 0
+
+
+def _add(args) -> int:
+    from datetime import date
+
+    from analysis.extraction.add import Overrides, add_files
+
+    published = None
+    if args.published:
+        try:
+            published = date.fromisoformat(args.published)
+        except ValueError:
+            print(f"khuyenhoc add: --published {args.published!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return 2
+        if published > date.today():
+            print(f"khuyenhoc add: --published {args.published} lies in the future", file=sys.stderr)
+            return 2
+    if args.url and len(args.files) > 1:
+        print("khuyenhoc add: --url names one page: give one file with it", file=sys.stderr)
+        return 2
+    added, failed = add_files(args.files, args.raw, Overrides(args.url.strip(), published, args.outlet.strip()))
+    print(f"{len(added)} of {len(args.files)} file(s) added" + (f"; {len(failed)} not (see above)" if failed else ""))
+    return 1 if failed else 0
 
 
 def _manifest(args) -> int:
