@@ -8,7 +8,8 @@ validates the table against the schema and writes, deterministically:
 - ``residue.csv`` — every number that did not become a figure, with the reason;
 - ``articles.csv`` — one row per article: date used and how it was found, counts, warnings;
 - ``curation_log.csv`` — each correction and whether it still applies;
-- ``figures.meta.json`` — schema and package version, input checksums, row counts.
+- ``datapackage.json`` — the three tables as a Frictionless data package (schema, keys, checksums);
+- ``figures.meta.json`` — package version, input checksums, row counts.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from analysis.extraction.curation import LOG_COLUMNS, apply_curation
 from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
 from analysis.extraction.sources import NO_FILE, read_sources, source_gaps  # noqa: F401  (read_sources re-exported)
 from analysis.extraction.textio import ArticleError
-from analysis.table.schema import COLUMNS, SCHEMA_VERSION
+from analysis.table.schema import COLUMNS
 
 ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "encoding",
                    "chars", "figures", "residue", "warnings", "source_gap"]
@@ -177,11 +178,12 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
     from analysis.extraction.knowledge import CUES_PATH
 
     inputs["knowledge/cues.csv"] = sha256(CUES_PATH)
+    from analysis.table.datapackage import write_datapackage
+
+    write_datapackage(folder)  # types, keys, checksums of the three tables; the sidecar keeps provenance
     meta = {
-        "schema_version": SCHEMA_VERSION,
         "package": "khuyenhoc",
         "package_version": __version__,
-        "figures_sha256": hashlib.sha256(out_csv.read_bytes()).hexdigest(),
         "inputs_sha256": dict(sorted(inputs.items())),
         "rows": {"figures": len(rows), "residue": len(residue), "articles": len(articles),
                  "articles_failed": len(summary.failed),

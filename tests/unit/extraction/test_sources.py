@@ -2,7 +2,13 @@
 
 from datetime import date
 
-from analysis.extraction.sources import NO_FILE, NO_ROW, SOURCE_COLUMNS, read_sources_table, source_gaps
+from analysis.extraction.sources import (
+    NO_FILE,
+    NO_ROW,
+    SOURCE_COLUMNS,
+    read_sources_table,
+    source_gaps,
+)
 
 HEADER = ",".join(SOURCE_COLUMNS) + "\n"
 TODAY = date(2026, 1, 1)
