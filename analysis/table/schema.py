@@ -59,8 +59,9 @@ FIELDS: tuple[Field, ...] = (
           unit="characters (Unicode code points of the NFC text)"),
 )
 COLUMNS = [f.name for f in FIELDS]
-# One figure is one number read as one metric: the key reviewers' corrections use.
-PRIMARY_KEY: tuple[str, ...] = ("source_id", "start", "metric")
+# One figure is one number read as one metric at one stage (reviewers' corrections address it by
+# source_id, start and metric).
+PRIMARY_KEY: tuple[str, ...] = ("source_id", "start", "metric", "stage")
 
 
 class FiguresSchemaError(ValueError):
