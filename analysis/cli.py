@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--curated", type=Path, default=paths.CURATED_DIR,
                     help="folder of reviewers' corrections ('none' to skip)")
     ex.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core for large batches)")
+    ex.add_argument("--scheduler", default="", metavar="ADDRESS",
+                    help="run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local'")
 
     ad = sub.add_parser("add", help="bring .txt, .html/.htm, .docx or .pdf files into data/raw (text, original, "
                         "sources.csv row, manifest)")
@@ -43,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--force", action="store_true", help="render every report even if unchanged")
     rn.add_argument("--only", action="append", default=[], help="render only these report names")
     rn.add_argument("--timeout", type=float, default=None, help="wall-clock limit per report, seconds")
+    rn.add_argument("--scheduler", default="", metavar="ADDRESS",
+                    help="render on a Dask cluster: its scheduler address (tcp://host:8786), or 'local'")
 
     bn = sub.add_parser("bench", help="run the benchmarks; write reports/benchmarks.json")
     bn.add_argument("--sizes", default="1000,5000,10000", help="corpus sizes for extraction")
@@ -68,6 +72,7 @@ def _extract(args) -> int:
     import os
     from concurrent.futures import ProcessPoolExecutor
 
+    from analysis.executors import SchedulerError, dask_executor
     from analysis.extraction.pipeline import run_extract
     from analysis.table.schema import FiguresSchemaError
 
@@ -82,13 +87,19 @@ def _extract(args) -> int:
     n = len(list(args.articles.glob("*.txt")))
     jobs = args.jobs or (os.cpu_count() or 1)
     try:
-        if jobs > 1 and n >= 200:
+        if args.scheduler:
+            with dask_executor(args.scheduler, args.jobs) as cluster:
+                summary = run_extract(args.articles, sources, args.out, curated, executor=cluster)
+        elif jobs > 1 and n >= 200:
             with ProcessPoolExecutor(jobs) as pool:
                 summary = run_extract(args.articles, sources, args.out, curated, executor=pool)
         else:
             summary = run_extract(args.articles, sources, args.out, curated)
     except FiguresSchemaError:
         return 1
+    except SchedulerError as exc:
+        print(f"khuyenhoc extract: {exc}", file=sys.stderr)
+        return 2
     ok = len(summary.outcomes) - len(summary.failed)
     print(f"{ok} of {len(summary.outcomes)} articles read: {summary.figures} figures, "
           f"{summary.residue} other numbers → {args.out}")
@@ -133,7 +144,16 @@ def _manifest(args) -> int:
 def _render(args) -> int:
     from analysis.reports.render import render_cli
 
-    return render_cli(args)
+    if not args.scheduler:
+        return render_cli(args)
+    from analysis.executors import SchedulerError, dask_executor
+
+    try:
+        with dask_executor(args.scheduler, args.jobs) as cluster:
+            return render_cli(args, executor=cluster)
+    except SchedulerError as exc:
+        print(f"khuyenhoc render: {exc}", file=sys.stderr)
+        return 2
 
 
 def _bench(args) -> int:
