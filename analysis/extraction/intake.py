@@ -201,15 +201,21 @@ _SENTENCE_END = (".", "!", "?", ":", ";", "…")
 
 def _unwrap(page: str) -> str:
     """Join a line to the previous one when the previous does not end a sentence and the
-    line starts in lower case (a line wrapped by the layout, not a new paragraph)."""
+    line starts in lower case or with a quotation mark (a line wrapped by the layout, not a
+    new paragraph)."""
     out: list[str] = []
     for line in page.splitlines():
         line = line.strip()
-        if out and out[-1] and line and not out[-1].endswith(_SENTENCE_END) and (line[0].islower()):
+        if out and out[-1] and line and not out[-1].endswith(_SENTENCE_END) and _continues(line):
             out[-1] += " " + line
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _continues(line: str) -> bool:
+    """A line that goes on with the sentence above: lower case, or a quotation opening inside it."""
+    return line[0].islower() or (line[0] in "\"“‘'(" and len(line) > 1 and not line.rstrip().endswith(":"))
 
 
 _READERS: dict[str, Callable[[Path], Found]] = {
