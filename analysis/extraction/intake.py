@@ -201,8 +201,8 @@ _SENTENCE_END = (".", "!", "?", ":", ";", "…")
 
 def _unwrap(page: str) -> str:
     """Join a line to the previous one when the previous does not end a sentence and the
-    line starts in lower case or with a quotation mark (a line wrapped by the layout, not a
-    new paragraph)."""
+    line starts in lower case, with a number or a quotation mark (a line wrapped by the
+    layout, not a new paragraph or list item)."""
     out: list[str] = []
     for line in page.splitlines():
         line = line.strip()
@@ -213,9 +213,15 @@ def _unwrap(page: str) -> str:
     return "\n".join(out)
 
 
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}|[IVXivx]{1,4}|[a-zđ])[.)]\s")
+
+
 def _continues(line: str) -> bool:
-    """A line that goes on with the sentence above: lower case, or a quotation opening inside it."""
-    return line[0].islower() or (line[0] in "\"“‘'(" and len(line) > 1 and not line.rstrip().endswith(":"))
+    """A line that goes on with the sentence above: lower case, a number (not a list item's
+    ``1.``, ``a)``), or a quotation opening inside it."""
+    if _LIST_ITEM.match(line):
+        return False
+    return line[0].islower() or line[0].isdigit() or (line[0] in "\"“‘'(" and len(line) > 1)
 
 
 _READERS: dict[str, Callable[[Path], Found]] = {

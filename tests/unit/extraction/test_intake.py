@@ -94,6 +94,10 @@ def test_slug_stays_short():
 
 
 def test_unwrap_joins_only_lines_broken_mid_sentence():
-    page = "Tiêu đề báo cáo\nNăm 2023, toàn huyện có 15.230\nhội viên.\nQuỹ khuyến học đạt 3 tỷ đồng.\nGhi chú"
+    page = ("Tiêu đề báo cáo\nNăm 2023, toàn huyện có 15.230\nhội viên.\nQuỹ khuyến học đạt 3 tỷ đồng.\nGhi chú\n"
+            "I. KẾT QUẢ\n1. Công tác tổ chức\nTrao thưởng với số tiền\n310 triệu đồng, tổng kết năm\n"
+            "2021. Đạt danh hiệu\n\"Gia đình học tập\".\nMục tiêu:\na) Phát triển hội viên")
     assert _unwrap(page) == ("Tiêu đề báo cáo\nNăm 2023, toàn huyện có 15.230 hội viên.\n"
-                             "Quỹ khuyến học đạt 3 tỷ đồng.\nGhi chú")
+                             "Quỹ khuyến học đạt 3 tỷ đồng.\nGhi chú\nI. KẾT QUẢ\n1. Công tác tổ chức\n"
+                             "Trao thưởng với số tiền 310 triệu đồng, tổng kết năm 2021. Đạt danh hiệu "
+                             "\"Gia đình học tập\".\nMục tiêu:\na) Phát triển hội viên")
