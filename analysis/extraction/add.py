@@ -104,12 +104,14 @@ class Raw:
         return self._texts
 
     def check_ledger(self) -> None:
+        """Refuse to add while a recorded row of ``sources.csv`` is edited or removed."""
         recorded = read_manifest(self.raw).get("sources.csv")
         if recorded and self.sources.exists() and not ledger_prefix_ok(self.sources.read_bytes(), recorded):
             raise AddError(f"{self.sources}: a recorded row was edited or removed (it is an append-only "
                            "ledger); restore it with git before adding articles")
 
     def new_id(self, found: Found, published: date | None, fallback: str) -> str:
+        """``<date>-<slug of the title>`` (date from the metadata or the text; ``-2``, ``-3`` … if taken)."""
         when = published or _text_date(found.text)
         stem = slugify(found.title) or slugify(fallback) or "article"
         base = f"{when.isoformat() if when else 'undated'}-{stem}"
