@@ -114,3 +114,14 @@ def test_render_command_takes_a_scheduler(cluster, tmp_path, capsys):
     assert code == 2  # connected to the cluster, then refused the grid before any kernel started
     err = capsys.readouterr().err
     assert "khuyenhoc render:" in err and "Dask scheduler" not in err
+
+
+def test_scheduler_local_starts_and_stops_its_own_cluster(tmp_path, capsys):
+    seeds = ROOT / "data/raw"
+    in_process, by_local = tmp_path / "serial" / "figures.csv", tmp_path / "local" / "figures.csv"
+    common = ["extract", "--articles", str(seeds / "articles"), "--sources", str(seeds / "sources.csv"),
+              "--curated", "none"]
+    assert main([*common, "--out", str(in_process)]) == 0  # five articles: no pool
+    assert main([*common, "--out", str(by_local), "--scheduler", "local", "--jobs", "2"]) == 0
+    for name in OUTPUTS:
+        assert (by_local.parent / name).read_bytes() == (in_process.parent / name).read_bytes(), name
