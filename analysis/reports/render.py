@@ -96,11 +96,17 @@ def page_name(report: str, lang: str, landing: str) -> str:
 
 # -- planning -----------------------------------------------------------------------------
 
-def _langs_of(report: Report, declared: dict, langs: tuple[str, ...]) -> list[str | None]:
+def _pages_of(report: Report, declared: dict, langs: tuple[str, ...]) -> list[tuple[str | None, str, str]]:
+    """(lang parameter, page language, page name) of each page of a report: one per language of
+    the grid; a single page under the report's own name when the notebook takes no ``lang`` or the
+    report pins one."""
+    landing = langs[0]
     if "lang" not in declared:
-        return [None]
+        return [(None, landing, report.name)]
     pinned = report.parameters.get("lang")
-    return [pinned] if isinstance(pinned, str) and pinned in LANGS else list(langs)
+    if isinstance(pinned, str) and pinned in LANGS:
+        return [(pinned, pinned, report.name)]
+    return [(lang, lang, page_name(report.name, lang, landing)) for lang in langs]
 
 
 def _plan_report(report: Report, ctx: dict) -> tuple[list[Page], list[str]]:
@@ -117,18 +123,16 @@ def _plan_report(report: Report, ctx: dict) -> tuple[list[Page], list[str]]:
         return [], problems
     reads = scope(report.parameters, ctx["provinces"])
     bad = [b for b in ctx["bad"] if reads(b.row)]
-    langs = _langs_of(report, declared, ctx["langs"])
-    landing = ctx["langs"][0]
-    links = {lang: page_file(page_name(report.name, lang, landing)) for lang in langs if lang}
+    found = _pages_of(report, declared, ctx["langs"])
+    links = {lang: page_file(name) for lang, _, name in found if lang} if len(found) > 1 else {}
     pages = []
-    for lang in langs:
+    for lang, page_lang, name in found:
         params = dict(report.parameters)
         if lang:
             params["lang"] = lang
         if "figures_path" in declared and ctx["figures_param"]:
             params["figures_path"] = ctx["figures_param"]
-        pages.append(Page(report, lang or landing, page_name(report.name, lang or landing, landing), nb_path,
-                          params, links, bad))
+        pages.append(Page(report, page_lang, name, nb_path, params, links, bad))
     return pages, []
 
 
@@ -156,7 +160,7 @@ def _task(p: Page, key: str, ctx: dict) -> dict:
     return {"name": p.report.name, "page": p.name, "lang": p.lang, "notebook": p.report.notebook,
             "notebook_path": str(p.nb_path), "parameters": p.parameters, "out_dir": str(ctx["out_dir"]),
             "cwd": str(ctx["notebooks_dir"]), "timeout": ctx["timeout"], "key": key, "provenance": provenance,
-            "lang_links": p.lang_links, "index": index_file(p.lang, ctx["langs"][0]),
+            "lang_links": p.lang_links, "index": index_file(_index_lang(p.lang, ctx["langs"]), ctx["langs"][0]),
             "labels": {k: label(f"index_{k}", p.lang) for k in TASK_LABELS}}
 
 
@@ -333,24 +337,27 @@ def render_grid(grid_path: Path, out_dir: Path, *, figures_csv: Path | None = No
     return [results[p.name] for p in pages]
 
 
-def _report_langs(r: Report, ctx: dict) -> list[str]:
+def _report_pages(r: Report, ctx: dict) -> list[tuple[str | None, str, str]]:
     try:
         declared = notebook_parameters(notebook_path(r.notebook, ctx["notebooks_dir"]))
     except (GridError, ParameterError):
         declared = {}
-    return [lang or ctx["langs"][0] for lang in _langs_of(r, declared, ctx["langs"])]
+    return _pages_of(r, declared, ctx["langs"])
+
+
+def _index_lang(lang: str, langs: tuple[str, ...]) -> str:
+    return lang if lang in langs else langs[0]
 
 
 def _write_indexes(out_dir: Path, reports: list[Report], spec: dict, ctx: dict, state: State) -> None:
     from analysis.table.shapes import comparable_entities
 
-    landing = ctx["langs"][0]
     by_lang: dict[str, list[dict]] = {lang: [] for lang in ctx["langs"]}
     for r in reports:
-        for lang in _report_langs(r, ctx):
-            name = page_name(r.name, lang, landing)
+        for _, lang, name in _report_pages(r, ctx):
             entry = state.pages.get(name) or {"status": "missing"}
-            by_lang.setdefault(lang, []).append({**entry, "name": r.name, "page": name, "parameters": r.parameters})
+            by_lang[_index_lang(lang, ctx["langs"])].append({**entry, "name": r.name, "page": name,
+                                                              "parameters": r.parameters})
     trends = any(e.get("over") == "comparable_entities" for e in spec.get("each", []))
     no_trends = areas_without_trends(ctx["good"], comparable_entities(ctx["good"])) if trends else []
     write_indexes(out_dir, by_lang, ctx["langs"], no_trends)
