@@ -4,7 +4,7 @@ page; ``index.<lang>.html`` for the others), and the header of every page.
 Per report: its status (failed and refused first), when it was rendered, from which figures (the
 table's hash and how many rows the report reads), and how many of those figures had their area
 or period inferred by a fallback rule (from ``figures_trace.csv`` beside the figures table, when
-the extractor wrote one). Below: the areas that have no trends page, and why. Every string comes
+the extractor wrote one: its ``fallback`` column, or rules starting "fallback"). Below: the areas that have no trends page, and why. Every string comes
 from the label table, in both languages.
 """
 
@@ -21,8 +21,9 @@ from analysis.reports.labels import label
 from analysis.reports.state import write_atomic
 
 TRACE_FILE = "figures_trace.csv"
-TRACE_RULE_COLUMNS = ("entity_rule", "period_rule")  # a value starting "fallback" marks an inferred field
-TRACE_KEY_COLUMNS = ("source_id", "start")  # how a trace row names its figure
+TRACE_FALLBACK_COLUMN = "fallback"  # the extractor's: "entity", "period" or both when a default decided
+TRACE_RULE_COLUMNS = ("entity_rule", "period_rule")  # otherwise: a rule starting "fallback" marks it
+TRACE_KEY_COLUMNS = ("source_id", "start", "metric")  # how a trace row names its figure (metric optional)
 FALLBACK_PREFIX = "fallback"
 STATUS_ORDER = {"failed": 0, "refused": 1, "missing": 2, "ok": 3, "skipped": 3}
 
@@ -39,11 +40,17 @@ def index_file(lang: str, landing: str) -> str:
 
 # -- the fallback trace -----------------------------------------------------------------------
 
+def _is_fallback(row: Mapping, columns: set[str]) -> bool:
+    if TRACE_FALLBACK_COLUMN in columns:
+        return bool((row.get(TRACE_FALLBACK_COLUMN) or "").strip())
+    return any((row.get(c) or "").startswith(FALLBACK_PREFIX) for c in TRACE_RULE_COLUMNS if c in columns)
+
+
 def read_trace(figures_csv: Path) -> dict | None:
     """Figures whose area or period came from a fallback, or None when there is no trace file.
 
-    Returns ``{"keys": set of (source_id, start) or None, "total": int}``; ``keys`` is None when the
-    trace does not name its figures, and then only the table's total can be shown.
+    Returns ``{"keys": set of key tuples or None, "key_columns": tuple, "total": int}``; ``keys``
+    is None when the trace does not name its figures, and then only the table's total is shown.
     """
     path = Path(figures_csv).parent / TRACE_FILE
     if not path.is_file():
@@ -52,13 +59,13 @@ def read_trace(figures_csv: Path) -> dict | None:
         with open(path, newline="", encoding="utf-8") as f:
             reader = csv.DictReader(f)
             columns = set(reader.fieldnames or [])
-            rules = [c for c in TRACE_RULE_COLUMNS if c in columns]
-            keyed = all(c in columns for c in TRACE_KEY_COLUMNS)
-            flagged = [r for r in reader if any((r.get(c) or "").startswith(FALLBACK_PREFIX) for c in rules)]
+            flagged = [r for r in reader if _is_fallback(r, columns)]
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
-    keys = {tuple(r[c] for c in TRACE_KEY_COLUMNS) for r in flagged} if keyed else None
-    return {"keys": keys, "total": len(flagged)}
+    key_columns = tuple(c for c in TRACE_KEY_COLUMNS if c in columns)
+    keyed = set(TRACE_KEY_COLUMNS[:2]) <= set(key_columns)
+    keys = {tuple(r[c] for c in key_columns) for r in flagged} if keyed else None
+    return {"keys": keys, "key_columns": key_columns, "total": len(flagged)}
 
 
 def fallback_count(trace: dict | None, rows: Iterable[Mapping]) -> int | None:
@@ -67,7 +74,7 @@ def fallback_count(trace: dict | None, rows: Iterable[Mapping]) -> int | None:
         return None
     if trace["keys"] is None:
         return trace["total"]
-    return sum(tuple(r.get(c, "") for c in TRACE_KEY_COLUMNS) in trace["keys"] for r in rows)
+    return sum(tuple(r.get(c, "") for c in trace["key_columns"]) in trace["keys"] for r in rows)
 
 
 # -- areas without a trends page --------------------------------------------------------------

@@ -39,6 +39,18 @@ def test_trace_counts_fallbacks_in_scope(tmp_path):
     assert fallback_count(trace, [r for r in ROWS if r["entity"] == "Hà Nam"]) == 1
 
 
+def test_the_extractors_trace_format(tmp_path):
+    rows = [{**r, "metric": "members"} for r in ROWS]
+    figures = _trace(tmp_path, ["source_id", "start", "metric", "entity_how", "period_how", "fallback"],
+                     [["a", "1", "members", "no subject found", "own phrase", "entity"],
+                      ["a", "9", "members", "subject", "fallback: publication year", "period"],
+                      ["a", "9", "fund_raised", "subject", "document", "entity period"],
+                      ["b", "3", "members", "subject", "own phrase", ""]])
+    trace = read_trace(figures)
+    assert trace["total"] == 3
+    assert fallback_count(trace, rows) == 2  # keyed by source_id, start and metric
+
+
 def test_trace_without_keys_gives_the_total(tmp_path):
     figures = _trace(tmp_path, ["figure", "entity_rule"], [["1", "fallback"], ["2", "title"]])
     assert fallback_count(read_trace(figures), ROWS) == 1
