@@ -50,6 +50,7 @@ from analysis.reports.state import DiskFull, State, report_key, shared_inputs, w
 __all__ = ["GridError", "Result", "load_grid", "render_grid", "render_cli"]
 DEFAULT_TIMEOUT = 600.0
 TASK_LABELS = ("failed_title", "kernel_said")
+LOCK_FILE = ".render.lock"
 
 
 @dataclass
@@ -80,6 +81,10 @@ class Page:
 
 class Interrupted(Exception):
     """A signal asked the render to stop."""
+
+
+class Busy(Exception):
+    """Another render holds the output folder."""
 
 
 def load_grid(grid_path: Path, figures_csv: Path, reference_dir: Path) -> list[Report]:
@@ -278,7 +283,8 @@ def _context(grid_path: Path, out_dir: Path, figures_csv: Path, reference_dir: P
         raise GridError(str(exc)) from None
     reports = expand(spec, lines, good, provinces)
     custom = figures_csv.resolve() != paths.FIGURES_CSV.resolve()
-    ctx = {"out_dir": out_dir, "notebooks_dir": notebooks_dir, "langs": langs, "good": good, "bad": bad,
+    ctx = {"out_dir": out_dir, "notebooks_dir": notebooks_dir, "figures_csv": figures_csv,
+           "reference_dir": reference_dir, "langs": langs, "good": good, "bad": bad,
            "provinces": provinces, "known": domains(good, provinces), "timeout": float(timeout or DEFAULT_TIMEOUT),
            "figures_param": str(figures_csv.resolve()) if custom or bad else ""}
     return ctx, reports, spec
@@ -304,17 +310,40 @@ def render_grid(grid_path: Path, out_dir: Path, *, figures_csv: Path | None = No
         selected = [r for r in reports if r.name in only]
     pages = plan(selected, ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out_dir):
+        return _render_pages(pages, reports, spec, ctx, force=force, executor=executor, jobs=jobs,
+                             report=progress or Progress(len(pages)).update)
+
+
+@contextmanager
+def _exclusive(out_dir: Path):
+    """One render per output folder at a time: a second one stops with a message (``Busy``)."""
+    import fcntl
+
+    with open(out_dir / LOCK_FILE, "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(f"another render is writing to {out_dir}; run again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _render_pages(pages: list[Page], reports: list[Report], spec: dict, ctx: dict, *, force: bool,
+                  executor: Executor | None, jobs: int, report: Callable[[Result], None]) -> list[Result]:
+    out_dir, figures_csv = ctx["out_dir"], ctx["figures_csv"]
     if ctx["bad"]:
         clean = write_clean_copy(figures_csv, ctx["good"], out_dir / "_work" / "data")
         for p in pages:
             if "figures_path" in p.parameters:
                 p.parameters["figures_path"] = str(clean)
-    ctx["shared"] = shared_inputs(figures_csv, reference_dir)
+    ctx["shared"] = shared_inputs(figures_csv, ctx["reference_dir"])
     ctx["trace"] = read_trace(figures_csv)
     state = State(out_dir)
     results: dict[str, Result] = {}
     todo = []
-    report = progress or Progress(len(pages)).update
     for p in pages:
         key = report_key(p.nb_path.read_bytes(), p.parameters, ctx["shared"])
         if not force and not p.bad and state.fresh(p.name, key, out_dir):
@@ -407,6 +436,12 @@ def render_cli(args, executor: Executor | None = None) -> int:
     except DiskFull as exc:
         print(f"khuyenhoc render: {exc.strerror}; free some space and run again (finished pages are kept)",
               file=sys.stderr)
+        return 1
+    except Busy as exc:
+        print(f"khuyenhoc render: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"khuyenhoc render: {exc.strerror or exc}: {exc.filename or args.out}", file=sys.stderr)
         return 1
     print_summary(results)
     print(f"index: {Path(args.out) / 'index.html'}")

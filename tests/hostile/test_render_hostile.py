@@ -70,6 +70,31 @@ def test_refusal_in_a_fresh_process_has_no_traceback(tmp_path):
     assert "line 2: name must be text, got 5" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_second_render_on_the_same_folder_stops_with_a_message(tmp_path, capsys):
+    import fcntl
+
+    grid = tmp_path / "reports.toml"
+    grid.write_text('[[report]]\nname = "a"\nnotebook = "overview"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".render.lock", "a") as held:  # as a running render holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert main(_args(grid, out)) == 1
+    err = capsys.readouterr().err
+    assert f"another render is writing to {out}" in err and "Traceback" not in err
+    assert not list(out.glob("*.html"))
+
+
+def test_an_output_folder_that_cannot_be_made(tmp_path, capsys):
+    grid = tmp_path / "reports.toml"
+    grid.write_text('[[report]]\nname = "a"\nnotebook = "overview"\n', encoding="utf-8")
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    assert main(_args(grid, blocker / "reports")) == 1
+    err = capsys.readouterr().err
+    assert "khuyenhoc render:" in err and str(blocker) in err and "Traceback" not in err
+
+
 # -- kill and re-run -------------------------------------------------------------------------
 
 def _notebook(seconds):
