@@ -20,14 +20,15 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'n
 ALLOWED_TAGS = frozenset(["a", "abbr", "article", "aside", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main", "mark", "nav", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "style", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr"])
 DROP_WITH_CONTENT = frozenset(["script", "iframe", "frameset", "object", "applet", "noscript", "noembed", "noframes", "template", "svg", "math", "textarea", "select", "title", "head", "xmp", "plaintext", "canvas", "audio", "video"])
 VOID = frozenset(["br", "col", "hr", "img", "wbr"])
-GLOBAL_ATTRS = frozenset(["class", "id", "title", "lang", "dir", "role", "style"])
+GLOBAL_ATTRS = frozenset(["class", "id", "title", "lang", "dir", "role", "style", "tabindex"])
 TAG_ATTRS = {
     "a": {"href", "name"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan", "headers"},
     "th": {"colspan", "rowspan", "headers", "scope"}, "col": {"span"}, "colgroup": {"span"},
-    "ol": {"start", "reversed", "type"}, "details": {"open"}, "time": {"datetime"}, "table": {"summary"},
+    "ol": {"start", "reversed", "type"}, "li": {"value"}, "details": {"open"}, "time": {"datetime"}, "table": {"summary"},
 }
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
-_LOCAL_HREF = re.compile(r"(#[\w.:-]*|[A-Za-z0-9][\w.-]*\.html(#[\w.:-]*)?)")
+_LOCAL_HREF = re.compile(r"(#[^\s\"'<>\\]*|[A-Za-z0-9][\w.-]*\.html(#[^\s\"'<>\\]*)?)")
+_EMPTY_ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">\s*</a>')
 _WEB_HREF = re.compile(r"https?://[^\s\"'<>\\]+", re.I)
 _CSS_BAD = re.compile(r"url\s*\(|expression\s*\(|image-set\s*\(|@import|@font-face|@namespace|behavior\s*:|"
                       r"-moz-binding|javascript:|vbscript:|\\|<", re.I)
@@ -76,6 +77,8 @@ def _clean_attrs(tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[st
                 continue
         elif name == "style":
             value = _clean_css_declarations(value)
+        elif name == "tabindex" and value not in ("0", "-1"):
+            continue
         kept.append((name, value))
     if tag == "a" and any(n == "href" and _WEB_HREF.fullmatch(v) for n, v in kept):
         kept.append(("rel", "noopener noreferrer nofollow"))
@@ -146,6 +149,7 @@ table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}
 th,td{border:1px solid #d0d4dc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 thead th{background:#eef1f6}
 img{max-width:100%;height:auto}
+main>table{display:block;overflow-x:auto;max-width:100%}
 .meta td:first-child{font-weight:600;white-space:nowrap}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:.5rem;font-size:.8rem}
 .jp-OutputArea-output pre, .output_stderr{background:#fff4f4}
@@ -177,4 +181,4 @@ def export(notebook_path, hide_code: bool) -> str:
     if hide_code:  # papermill's injected-parameters cell and empty code cells show nothing
         book.cells = [c for c in book.cells if c.cell_type == "markdown" or c.get("outputs")]
     body, _ = exporter.from_notebook_node(book)
-    return sanitise(body)
+    return sanitise(_EMPTY_ANCHOR.sub("", body))  # heading anchors without text: links without a name

@@ -117,7 +117,8 @@ def page_header(task: Mapping, when: str, failed: bool) -> str:
     return (f'<header class="report">{_lang_switch(task["lang_links"], lang)}'
             f'<p><a href="{html.escape(task["index"])}">{html.escape(label("index_all_reports", lang))}</a></p>'
             f"<h1>{html.escape(task['name'])} — {html.escape(task['notebook'])}{state}</h1>"
-            f'<div class="scroll"><table class="meta"><tbody>{rows}'
+            f'<div class="scroll" role="region" tabindex="0" aria-label="{html.escape(label("index_col_parameters", lang))}">'
+            f'<table class="meta"><tbody>{rows}'
             f"<tr><td>{html.escape(label('index_rendered_at', lang))}</td><td>{html.escape(when)}</td></tr>"
             f"<tr><td>{html.escape(label('index_data', lang))}</td><td>{data}</td></tr>"
             f"</tbody></table></div></header>")
@@ -168,7 +169,8 @@ def index_page(entries: list[Mapping], out_dir: Path, lang: str, lang_links: Map
         "index_col_report", "index_col_parameters", "index_col_status", "index_col_rendered", "index_col_figures",
         "index_col_fallback"))
     body = (f"<p>{html.escape(label('index_summary', lang).format(n=len(entries), failed=failed))}</p>"
-            f'<div class="scroll"><table><thead><tr>{heads}</tr></thead><tbody>'
+            f'<div class="scroll" role="region" tabindex="0" aria-label="{html.escape(label("index_title", lang))}">'
+            f"<table><thead><tr>{heads}</tr></thead><tbody>"
             f"{''.join(_row(e, out_dir, lang) for e in ordered)}</tbody></table></div>{_no_trends(no_trends, lang)}")
     header = (f'<header class="report">{_lang_switch(lang_links, lang)}'
               f"<h1>{html.escape(label('index_title', lang))}</h1></header>")

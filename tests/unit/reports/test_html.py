@@ -49,10 +49,18 @@ def test_attributes_and_urls(hostile, kept):
 
 def test_safe_links_and_images_are_kept():
     html = (f'<a href="#src-3">3</a> <a href="trends-thai-binh.en.html#x">t</a> '
-            f'<img src="{PNG}" alt="Members over time">')
+            f'<a href="#Overview:-what-the-articles-say,-and-how-sure">o</a> <img src="{PNG}" alt="Members over time">')
     out = sanitise(html)
     assert 'href="#src-3"' in out and 'href="trends-thai-binh.en.html#x"' in out
+    assert 'href="#Overview:-what-the-articles-say,-and-how-sure"' in out
     assert f'src="{PNG}"' in out and 'alt="Members over time"' in out
+
+
+def test_accessible_scroll_boxes_survive():
+    box = '<div class="kh-table" role="region" aria-label="Bảng" tabindex="0"><table><tr><td>1</td></tr></table></div>'
+    assert sanitise(box) == box
+    assert sanitise('<div tabindex="5">x</div>') == "<div>x</div>"
+    assert sanitise('<ol start="3"><li value="3" id="src-3">q</li></ol>') == '<ol start="3"><li value="3" id="src-3">q</li></ol>'
 
 
 def test_web_links_navigate_only():
