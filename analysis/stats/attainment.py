@@ -38,9 +38,12 @@ def rate_metrics(model: str) -> list[str]:
 
 
 def _rate_flag(b: Bounded) -> str:
+    """A share that cannot be one: surely over 100 %, or over 100 % at its point or upper end."""
     iv = b.interval()
     if (iv[0] if iv else b.value) > 100:
         return "over 100 %: not a share"
+    if b.value > 100:
+        return "over 100 % at its point value: check the figure and its base"
     return "over 100 % at its upper end" if b.bound == "range" and b.value_max and b.value_max > 100 else ""
 
 

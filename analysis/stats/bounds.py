@@ -7,7 +7,7 @@ interval. ``unbounded`` is what the arithmetic cannot guarantee (``≥ a / ≥ b
 kept as an estimate, never written with ``≈``. ``undefined`` is a division by zero.
 Dividing two intervals gives an interval, and the result's bound is what that interval says:
 
-- ``≥ 768 triệu / 11 089`` = [69 258.27, ∞) → ``at_least`` (shown rounded *down*: ≥ 69,258);
+- ``≥ 768 triệu / 11 089`` = [69 257.82, ∞) → ``at_least`` (shown rounded *down*: ≥ 69,257);
 - ``≥ 25 tỷ / ≥ 72 000`` = [0, ∞) → nothing is guaranteed: ``unbounded`` (~ 347,222);
 - ``12 / ≥ 300`` = [0, 0.04] → ``at_most`` (shown rounded *up*);
 - ``5 / 0`` → ``undefined``; ``≥ 5 × −1`` = (−∞, −5] → ``at_most`` −5.

@@ -173,7 +173,7 @@ def _with_members(row: dict, members: pd.DataFrame, census: dict, window_days: i
 
 
 def format_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Bounded cells → text in the language's convention (``≥ 69,258 đ``); source lists → text."""
+    """Bounded cells → text in the language's convention (``≥ 69,257 đ``); source lists → text."""
     from analysis.reports.labels import label
 
     units = {"fund_vnd": "vnd", "fund_per_member_vnd": "vnd", "fund_per_inhabitant_vnd": "vnd",
