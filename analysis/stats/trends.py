@@ -223,7 +223,8 @@ def describe(g: pd.DataFrame, lang: str = "en") -> str:
     overall = _annualise(last["bounded"] / first["bounded"], days / 365.25) if days >= MIN_DAYS_FOR_RATE else None
     rate = (f"annualised {format_bounded(overall, lang, 'percent', 1)} a year from {first['period_end']} to "
             f"{last['period_end']}") if overall is not None else "less than a year apart: no growth rate"
-    return f"{len(pts)} points: {len(ch)} change(s) shown; {rate}." + note
+    return (f"{len(pts)} points, too few to fit a trend (at least {MIN_POINTS_FOR_FIT} in distinct years are "
+            f"needed): {len(ch)} change(s) shown; {rate}." + note)
 
 
 def entities_with_comparable_points(df: pd.DataFrame, min_points: int = 2) -> list[str]:
