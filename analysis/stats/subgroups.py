@@ -11,6 +11,10 @@ Hội)``, ``số dư``) is read into
 - ``subgroup_qualifier``: the text in brackets (the awarding body), kept apart;
 - ``subgroup_unknown``: words the table does not know — reported, never guessed.
 
+Each class belongs to a *dimension* (``who`` is counted, the ``award`` given, the ``level``
+of a unit, the named ``fund``, ``spending``): parts are disjoint only within one dimension
+(600 pupils and 200 scholarships may be the same pupils; collectives and individuals are not).
+
 The raw ``subgroup`` is kept unchanged.
 """
 
@@ -41,6 +45,7 @@ class SubgroupClass:
     kind: str
     qualifier: str = ""
     unknown: tuple[str, ...] = ()
+    dimensions: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -56,19 +61,19 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_table(path: Path | str = TABLE) -> dict[str, tuple[str, str]]:
-    """word → (class, kind), read once."""
+def load_table(path: Path | str = TABLE) -> dict[str, tuple[str, str, str]]:
+    """word → (class, kind, dimension), read once."""
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     table = {}
     for i, r in enumerate(rows, start=2):
         if r["kind"] not in KIND_ORDER:
             raise ValueError(f"{path}:{i}: kind {r['kind']!r} is not one of {', '.join(KIND_ORDER)}")
-        table[fold(r["word"])] = (r["class"], r["kind"])
+        table[fold(r["word"])] = (r["class"], r["kind"], r.get("dimension") or "")
     return table
 
 
-def _match_piece(piece: str, table: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+def _match_piece(piece: str, table: dict[str, tuple[str, str, str]]) -> tuple[str, str, str] | None:
     """The longest known word at the start of the piece, else the longest anywhere (whole words)."""
     best_start, best_any = None, None
     for word, value in table.items():
@@ -92,7 +97,7 @@ def classify(text: str, path: Path | str = TABLE) -> SubgroupClass:
     qualifier = "; ".join(q.strip() for q in _BRACKETS.findall(str(text)) if q.strip())
     body = _BRACKETS.sub(" ", folded)
     table = load_table(path)
-    classes, kinds, unknown = set(), set(), []
+    classes, kinds, dims, unknown = set(), set(), set(), []
     for piece in (p.strip() for p in _SPLIT.split(body)):
         if not piece:
             continue
@@ -102,8 +107,9 @@ def classify(text: str, path: Path | str = TABLE) -> SubgroupClass:
             continue
         classes.add(hit[0])
         kinds.add(hit[1])
+        dims.add(hit[2])
     kind = next((k for k in KIND_ORDER if k in kinds), "part")
-    return SubgroupClass(tuple(sorted(classes)), kind, qualifier, tuple(unknown))
+    return SubgroupClass(tuple(sorted(classes)), kind, qualifier, tuple(unknown), tuple(sorted(dims)))
 
 
 def apply_classes(df: pd.DataFrame) -> pd.DataFrame:
@@ -136,9 +142,12 @@ def unknown_subgroups(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def disjoint(a: SubgroupClass, b: SubgroupClass) -> bool:
-    """Two parts are disjoint when their classes do not meet, or when they are the same class
-    under two different stated qualifiers (two different honours); unknown words never are."""
+    """Two parts are disjoint when they split one dimension and their classes do not meet, or
+    when they are the same class under two different stated qualifiers (two different honours);
+    parts along two dimensions (pupils / scholarships) or with unknown words never are."""
     if a.unknown or b.unknown or not a.classes or not b.classes:
+        return False
+    if len(set(a.dimensions) | set(b.dimensions)) != 1:
         return False
     if set(a.classes) & set(b.classes):
         return a.classes == b.classes and bool(a.qualifier) and bool(b.qualifier) and a.qualifier != b.qualifier

@@ -51,3 +51,12 @@ def test_disjointness():
     assert not disjoint(classify("học sinh giỏi cấp thành phố"), classify("học sinh giỏi quốc gia"))
     assert disjoint(classify("cá nhân (Bằng khen)"), classify("cá nhân (Giấy khen)"))
     assert not disjoint(classify("học sinh"), classify("người cao tuổi"))
+
+
+def test_parts_along_two_dimensions_overlap():
+    """600 pupils and 200 scholarships may be the same pupils: pupils (who) and scholarships
+    (award) are never disjoint; districts and communes (level) are; clans and a named fund are not."""
+    assert not disjoint(classify("học sinh"), classify("suất học bổng"))
+    assert disjoint(classify("huyện, thành phố"), classify("xã, phường, thị trấn"))
+    assert not disjoint(classify("dòng họ"), classify("Quỹ khuyến học Lê Văn Tám"))
+    assert classify("suất học bổng").dimensions == ("award",)
