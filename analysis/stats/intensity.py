@@ -21,7 +21,13 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.stats.bounds import Bounded, census_base, format_bounded, total
-from analysis.stats.matching import AREA_KEY, format_sources, nearest_stock, period_label
+from analysis.stats.matching import (
+    AREA_KEY,
+    format_sources,
+    nearest_resolved,
+    period_label,
+    resolved_stocks,
+)
 from analysis.stats.wholes import headlines
 
 COLUMNS = ["entity", "level", "province", "period", "period_kind", "measure", "fund_vnd", "fund_rule", "members",
@@ -36,10 +42,15 @@ def _usable(heads: pd.DataFrame) -> pd.DataFrame:
     return heads[heads["status"].isin(["whole", "summed"])]
 
 
-def _same_quantity(heads: pd.DataFrame, h) -> pd.DataFrame:
-    keys = [*AREA_KEY, "period_start", "period_end"]
-    mask = (heads[keys] == pd.Series({k: h[k] for k in keys})).all(axis=1) & (heads["measure"] == "total")
-    return _usable(heads[mask])
+_QKEY = [*AREA_KEY, "period_start", "period_end"]
+
+
+def _by_period(heads: pd.DataFrame) -> dict[tuple, list[dict]]:
+    """Usable total quantities by (area, period)."""
+    out: dict[tuple, list[dict]] = {}
+    for h in _usable(heads[heads["measure"] == "total"]).to_dict("records"):
+        out.setdefault(tuple(h[k] for k in _QKEY), []).append(h)
+    return out
 
 
 def _years(h) -> float | None:
@@ -48,16 +59,15 @@ def _years(h) -> float | None:
     return (pd.Timestamp(h["period_end"]) - pd.Timestamp(h["period_start"])).days / 365.25
 
 
-def _fund_row(h, members: pd.DataFrame, awards: pd.DataFrame, recipients: pd.DataFrame,
-              census: dict, window_days: int) -> dict:
+def _fund_row(h, members: dict, awards: dict, recipients: dict, census: dict, window_days: int) -> dict:
     fund: Bounded = h["value"]
     area = (h["entity"], h["level"], h["province"])
-    stock = nearest_stock(members, area, h["period_end"], window_days)
+    stock = nearest_resolved(members, area, h["period_end"], window_days)
     m = stock["value_bounded"] if stock is not None else None
-    aw = _same_quantity(awards, h)
-    rec = _same_quantity(recipients, h)
-    aw_v = aw.iloc[0]["value"] if len(aw) == 1 else None
-    rec_v = rec.iloc[0]["value"] if len(rec) == 1 else None
+    aw = awards.get(tuple(h[k] for k in _QKEY), [])
+    rec = recipients.get(tuple(h[k] for k in _QKEY), [])
+    aw_v = aw[0]["value"] if len(aw) == 1 else None
+    rec_v = rec[0]["value"] if len(rec) == 1 else None
     years = _years(h)
     pop = census.get(area)
     year = int(h["period_end"][:4]) if h["period_end"] else None
@@ -70,7 +80,7 @@ def _fund_row(h, members: pd.DataFrame, awards: pd.DataFrame, recipients: pd.Dat
     sources = set(h["sources"]) | (set(stock["sources"]) if stock is not None else set())
     for extra in (aw, rec):
         if len(extra) == 1:
-            sources |= set(extra.iloc[0]["sources"])
+            sources |= set(extra[0]["sources"])
     per_member = fund / m if m is not None else None
     return {
         "entity": h["entity"], "level": h["level"], "province": h["province"], "period": period_label(h),
@@ -105,11 +115,12 @@ def fund_intensity(df: pd.DataFrame, entities: list[str] | None = None, window_d
         return pd.DataFrame(columns=COLUMNS)
     funds, _ = headlines(by_metric["fund_raised"])
     funds = _usable(funds[funds["measure"].isin(["total", "balance"])])
-    awards = headlines(by_metric["awards_paid"])[0]
-    recipients = headlines(by_metric["award_recipients"])[0]
+    awards = _by_period(headlines(by_metric["awards_paid"])[0])
+    recipients = _by_period(headlines(by_metric["award_recipients"])[0])
+    members = resolved_stocks(by_metric["members"])
     census = _census(df)
-    rows = [_fund_row(h, by_metric["members"], awards, recipients, census, window_days)
-            for _, h in funds.sort_values([*AREA_KEY, "period_end", "period_start", "measure"]).iterrows()]
+    ordered = funds.sort_values([*AREA_KEY, "period_end", "period_start", "measure"], kind="stable")
+    rows = [_fund_row(h, members, awards, recipients, census, window_days) for h in ordered.to_dict("records")]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -142,7 +153,7 @@ def province_rows(df: pd.DataFrame, provinces: list[str], district_lists: dict[s
     actual = df[(df["stage"] == "actual") & df["province"].isin(provinces)]
     funds = headlines(actual[actual["metric"] == "fund_raised"])[0] if not actual.empty else pd.DataFrame()
     funds = _usable(funds[funds["measure"] == "total"]) if not funds.empty else funds
-    members = actual[actual["metric"] == "members"]
+    members = resolved_stocks(actual[actual["metric"] == "members"])
     census = _census(df)
     rows = []
     for p in provinces:
@@ -159,10 +170,10 @@ def province_rows(df: pd.DataFrame, provinces: list[str], district_lists: dict[s
     return pd.DataFrame(rows, columns=PROVINCE_COLUMNS)
 
 
-def _with_members(row: dict, members: pd.DataFrame, census: dict, window_days: int) -> dict:
+def _with_members(row: dict, members: dict, census: dict, window_days: int) -> dict:
     fund = row.get("fund_vnd")
     end = row["period"].split("→")[-1].replace("as of", "").strip()
-    stock = nearest_stock(members, (row["province"], "province", row["province"]), end, window_days) if end else None
+    stock = nearest_resolved(members, (row["province"], "province", row["province"]), end, window_days)
     m = stock["value_bounded"] if stock is not None else None
     pop = census.get((row["province"], "province", row["province"]))
     year = int(end[:4]) if end[:4].isdigit() else None

@@ -57,6 +57,39 @@ def headline(rows: pd.DataFrame) -> tuple[Bounded, list[str], str] | None:
     return h["value"], list(h["sources"]), h["rule"]
 
 
+def resolved_stocks(stocks: pd.DataFrame) -> dict[tuple[str, str, str], list[dict]]:
+    """Dated stocks resolved once (a stated whole, or summed disjoint parts), by area."""
+    dated = stocks[stocks["period_end"].fillna("") != ""]
+    if dated.empty:
+        return {}
+    heads, _ = headlines(dated)
+    heads = heads[(heads["measure"] == "total") & heads["status"].isin(["whole", "summed"])]
+    by_area: dict[tuple[str, str, str], list[dict]] = {}
+    for h in heads.to_dict("records"):
+        by_area.setdefault((h["entity"], h["level"], h["province"] or ""), []).append(h)
+    return by_area
+
+
+def nearest_resolved(by_area: dict, area: tuple[str, str, str], when: str, window_days: int) -> dict | None:
+    """The resolved stock of ``area`` nearest ``when`` within the window; a tie goes to the
+    latest as-of not after ``when``. Adds ``gap_days`` and ``value_bounded``."""
+    if not when:
+        return None
+    target = pd.Timestamp(when)
+    best, best_key = None, None
+    for h in by_area.get((area[0], area[1], area[2] or ""), []):
+        asof = pd.Timestamp(h["period_end"])
+        gap = abs((asof - target).days)
+        if gap > window_days:
+            continue
+        key = (gap, asof > target, -asof.value)
+        if best_key is None or key < best_key:
+            best, best_key = h, key
+    if best is None:
+        return None
+    return {**best, "gap_days": best_key[0], "value_bounded": best["value"]}
+
+
 def nearest_stock(stocks: pd.DataFrame, area: tuple[str, str, str] | str, when: str,
                   window_days: int) -> pd.Series | None:
     """The resolved stock of ``area`` nearest ``when`` within the window (ties: latest as-of not
@@ -69,21 +102,5 @@ def nearest_stock(stocks: pd.DataFrame, area: tuple[str, str, str] | str, when: 
                         "with the same-named city")
     if not when or stocks.empty:
         return None
-    cand = stocks[area_mask(stocks, area) & (stocks["period_end"].fillna("") != "")]
-    if cand.empty:
-        return None
-    heads, _ = headlines(cand)
-    heads = heads[(heads["measure"] == "total") & heads["status"].isin(["whole", "summed"])]
-    if heads.empty:
-        return None
-    target = pd.Timestamp(when)
-    asof = pd.to_datetime(heads["period_end"])
-    heads = heads.assign(gap_days=(asof - target).abs().dt.days, after=asof > target, asof=asof)
-    heads = heads[heads["gap_days"] <= window_days]
-    if heads.empty:
-        return None
-    best = heads.sort_values(["gap_days", "after", "asof"], ascending=[True, True, False], kind="stable").iloc[0]
-    out = best.copy()
-    out["value_bounded"] = best["value"]
-    out["gap_days"] = int(best["gap_days"])
-    return out
+    found = nearest_resolved(resolved_stocks(stocks[area_mask(stocks, area)]), area, when, window_days)
+    return pd.Series(found) if found is not None else None

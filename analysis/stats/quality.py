@@ -19,18 +19,16 @@ def conflicts(df: pd.DataFrame, tolerance: float = 0.005) -> pd.DataFrame:
     are never the same period. Every statement is kept, none averaged."""
     if df.empty:
         return pd.DataFrame(columns=CONFLICT_COLUMNS)
-    rows = []
     dated = prepare(df)
     dated = dated[dated["period_end"] != ""]
-    for key, g in dated.groupby(CONFLICT_KEY, sort=True, dropna=False):
-        lo, hi = g["value"].min(), g["value"].max()
-        if hi - lo <= tolerance * max(abs(hi), 1e-9):
-            continue
-        within = "between articles" if len(set(g["source_id"])) > 1 else "one article"
-        for _, r in g.iterrows():
-            rows.append({**dict(zip(CONFLICT_KEY, key, strict=True)), "value": r["value"], "bound": r["bound"],
-                         "source_id": r["source_id"], "quote": r["quote"], "within": within,
-                         "rule": "same figure stated with different values"})
+    key = dated[CONFLICT_KEY].astype(str).agg("\x1f".join, axis=1)
+    grouped = dated["value"].groupby(key)
+    lo, hi = grouped.transform("min"), grouped.transform("max")
+    clash = dated[(hi - lo) > tolerance * hi.abs().clip(lower=1e-9)]
+    n_sources = clash["source_id"].groupby(key[clash.index]).transform("nunique")
+    clash = clash.assign(within=["between articles" if n > 1 else "one article" for n in n_sources],
+                         rule="same figure stated with different values")
+    rows = clash.sort_values([*CONFLICT_KEY, "source_id"], kind="stable")[CONFLICT_COLUMNS].to_dict("records")
     rows += _parts_exceed_whole(df)
     return pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
 

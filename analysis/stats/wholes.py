@@ -63,15 +63,29 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     """Subgroup classes, the measure, a statement order and an ``undated`` marker, once."""
     out = df if "subgroup_kind" in df else apply_classes(df)
     out = out.copy()
-    for col in ("entity", "level", "province", "period_start", "period_end", "subgroup"):
+    for col in ("entity", "level", "province", "period_start", "period_end", "subgroup", "quote"):
         if col in out:
             out[col] = out[col].fillna("").astype(str)
-    out["measure"] = [measure_of(r) for _, r in out.iterrows()] if len(out) else pd.Series(dtype=str)
+    slim = out[[c for c in ("metric", "subgroup_kind", "subgroup_class", "quote") if c in out]].to_dict("records")
+    out["measure"] = [measure_of(r) for r in slim]
     published = out["published"].fillna("").astype(str) if "published" in out else pd.Series("", index=out.index)
     out["stated_on"] = published.where(published != "", out["period_end"])
     start = out["start"] if "start" in out else pd.Series(0, index=out.index)
     out["_order"] = list(zip(out["stated_on"], out["source_id"].astype(str), start.fillna(0).astype(int), strict=True))
     return out
+
+
+_FIELDS = [*QUANTITY_KEY, "source_id", "subgroup", "subgroup_class", "subgroup_kind", "subgroup_qualifier",
+           "value", "bound", "value_max", "_order"]
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    """The columns the rules need, as plain dicts carrying their row index (fast to group)."""
+    recs = rows[_FIELDS].to_dict("records")
+    for idx, r in zip(rows.index, recs, strict=True):
+        r["idx"] = idx
+        r["b"] = Bounded.of(r)
+    return recs
 
 
 def _same(a: Bounded, b: Bounded) -> bool:
@@ -82,51 +96,52 @@ def _differ(a: Bounded, b: Bounded) -> bool:
     return abs(a.value - b.value) > TOLERANCE * max(abs(a.value), abs(b.value), 1e-9)
 
 
-def _mark_repeats(g: pd.DataFrame) -> dict:
+def _mark_repeats(g: list[dict]) -> dict:
     """Row index → the statement it repeats (same class, qualifier, value and bound)."""
-    seen: list[tuple] = []
+    seen: list[dict] = []
     repeats = {}
-    for idx, r in sorted(g.iterrows(), key=lambda x: x[1]["_order"]):
-        sig = (r["subgroup_class"], r["subgroup_qualifier"], Bounded.of(r))
-        first = next((s for s in seen if s[0][:2] == sig[:2] and _same(s[0][2], sig[2])), None)
+    for r in sorted(g, key=lambda x: x["_order"]):
+        first = next((s for s in seen if (s["subgroup_class"], s["subgroup_qualifier"]) ==
+                      (r["subgroup_class"], r["subgroup_qualifier"]) and _same(s["b"], r["b"])), None)
         if first is None:
-            seen.append((sig, idx, r["source_id"]))
+            seen.append(r)
         else:
-            repeats[idx] = f"repeat of {first[2]}"
+            repeats[r["idx"]] = f"repeat of {first['source_id']}"
     return repeats
 
 
-def resolve(g: pd.DataFrame) -> tuple[dict, dict]:
-    """One quantity's rows → (headline fields, row index → role)."""
+def resolve(g: list[dict]) -> tuple[dict, dict]:
+    """One quantity's rows (records) → (headline fields, row index → (role, rule))."""
     roles = {i: ("repeat", why) for i, why in _mark_repeats(g).items()}
-    kept = g.drop(index=list(roles)).sort_values("_order", kind="stable")
-    wholes = kept[kept["subgroup_kind"] != "part"]
-    parts = kept[kept["subgroup_kind"] == "part"]
-    head = _resolve_wholes(wholes, parts) if not wholes.empty else _resolve_parts(parts)
-    for i in kept.index:
-        roles[i] = (head.pop(f"role_{i}", "part" if i in parts.index else head["status"]), head["rule"])
-    head["sources"] = sorted(set(g["source_id"]))
-    head["rows"] = list(g.index)
-    head["classes"] = sorted({c for c in g["subgroup_class"] if c})
+    kept = sorted((r for r in g if r["idx"] not in roles), key=lambda x: x["_order"])
+    wholes = [r for r in kept if r["subgroup_kind"] != "part"]
+    parts = [r for r in kept if r["subgroup_kind"] == "part"]
+    head = _resolve_wholes(wholes, parts) if wholes else _resolve_parts(parts)
+    part_ids = {r["idx"] for r in parts}
+    for r in kept:
+        i = r["idx"]
+        roles[i] = (head.pop(f"role_{i}", "part" if i in part_ids else head["status"]), head["rule"])
+    head["sources"] = sorted({r["source_id"] for r in g})
+    head["rows"] = [r["idx"] for r in g]
+    head["classes"] = sorted({r["subgroup_class"] for r in g if r["subgroup_class"]})
     return {k: v for k, v in head.items() if not k.startswith("role_")}, roles
 
 
-def _resolve_wholes(wholes: pd.DataFrame, parts: pd.DataFrame) -> dict:
-    values = [(i, Bounded.of(r), r["source_id"]) for i, r in wholes.iterrows()]
-    first = values[0][1]
-    disagree = [v for v in values[1:] if _differ(v[1], first)]
+def _resolve_wholes(wholes: list[dict], parts: list[dict]) -> dict:
+    first = wholes[0]["b"]
+    disagree = [r for r in wholes[1:] if _differ(r["b"], first)]
     if disagree:
-        stated = "; ".join(f"{v[1]} ({v[2]})" for v in values)
+        stated = "; ".join(f"{r['b']} ({r['source_id']})" for r in wholes)
         return {"status": "conflict", "value": None, "flag": "two wholes disagree",
                 "rule": f"two stated wholes disagree: {stated}; both shown, none chosen",
-                **{f"role_{i}": "conflict" for i, _, _ in values}}
+                **{f"role_{r['idx']}": "conflict" for r in wholes}}
+    others = [r["source_id"] for r in wholes[1:]]
     head = {"status": "whole", "value": first, "flag": "",
-            "rule": f"stated whole ({values[0][2]})" + (f", also stated by {', '.join(v[2] for v in values[1:])}"
-                                                     if len(values) > 1 else "")}
-    head.update({f"role_{i}": "whole" if k == 0 else "repeat" for k, (i, _, _) in enumerate(values)})
+            "rule": f"stated whole ({wholes[0]['source_id']})" + (f", also stated by {', '.join(others)}" if others else "")}
+    head.update({f"role_{r['idx']}": "whole" if k == 0 else "repeat" for k, r in enumerate(wholes)})
     summable, _ = _summable(parts, same_source=False)
     if summable:
-        s = total([Bounded.of(r) for _, r in parts.iterrows()])
+        s = total([r["b"] for r in parts])
         lo = s.interval()[0] if s.interval() else s.value
         hi = first.interval()[1] if first.interval() else first.value
         if lo > hi * (1 + TOLERANCE):
@@ -135,12 +150,12 @@ def _resolve_wholes(wholes: pd.DataFrame, parts: pd.DataFrame) -> dict:
     return head
 
 
-def _summable(parts: pd.DataFrame, same_source: bool = True) -> tuple[bool, str]:
+def _summable(parts: list[dict], same_source: bool = True) -> tuple[bool, str]:
     if len(parts) < 2:
-        return False, "a single part is not the whole" if len(parts) else "no rows"
-    if same_source and len(set(parts["source_id"])) > 1:
+        return False, "a single part is not the whole" if parts else "no rows"
+    if same_source and len({r["source_id"] for r in parts}) > 1:
         return False, "parts come from different articles"
-    read = [classify(s) for s in parts["subgroup"]]
+    read = [classify(r["subgroup"]) for r in parts]
     if any(c.unknown for c in read):
         return False, "a part has subgroup words the table does not know"
     for i, a in enumerate(read):
@@ -150,22 +165,17 @@ def _summable(parts: pd.DataFrame, same_source: bool = True) -> tuple[bool, str]
     return True, ""
 
 
-def _resolve_parts(parts: pd.DataFrame) -> dict:
+def _resolve_parts(parts: list[dict]) -> dict:
     ok, why = _summable(parts)
     if not ok:
         return {"status": "parts only", "value": None, "flag": "", "rule": f"no stated whole; {why}: not summed"}
-    s = total([Bounded.of(r) for _, r in parts.iterrows()])
-    classes = " + ".join(classify(x).label + (f" ({classify(x).qualifier})" if classify(x).qualifier else "")
-                         for x in parts["subgroup"])
+    s = total([r["b"] for r in parts])
+    named = []
+    for r in parts:
+        c = classify(r["subgroup"])
+        named.append(c.label + (f" ({c.qualifier})" if c.qualifier else ""))
     return {"status": "summed", "value": s, "flag": "",
-            "rule": f"no stated whole; sum of {len(parts)} disjoint parts of {parts['source_id'].iloc[0]}: {classes}"}
-
-
-def _group_keys(df: pd.DataFrame) -> pd.Series:
-    """Quantity key per row; an undated row is a quantity of its own."""
-    keys = df[QUANTITY_KEY].astype(str).agg("\x1f".join, axis=1)
-    undated = df["period_end"] == ""
-    return keys.where(~undated, keys + "\x1fundated:" + df.index.astype(str))
+            "rule": f"no stated whole; sum of {len(parts)} disjoint parts of {parts[0]['source_id']}: {' + '.join(named)}"}
 
 
 def headlines(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -177,42 +187,47 @@ def headlines(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = prepare(df)
     if rows.empty:
         return pd.DataFrame(columns=HEADLINE_COLUMNS), rows.assign(role=pd.Series(dtype=str), role_rule="")
-    rows = mark_series_repeats(rows)
-    out, roles = [], {}
-    live = rows[rows["role"] != "repeat"]
-    for _, g in live.groupby(_group_keys(live), sort=True):
-        head, r = resolve(g)
-        first = g.iloc[0]
-        out.append({**{k: first[k] for k in QUANTITY_KEY}, **head})
-        roles.update(r)
-    for i, (role, why) in roles.items():
-        rows.loc[i, "role"] = "summed" if role == "part" and _status_of(out, i) == "summed" else role
-        rows.loc[i, "role_rule"] = why
+    recs = _records(rows)
+    role, why = mark_series_repeats(recs)
+    groups: dict[tuple, list[dict]] = {}
+    for r in recs:
+        if role[r["idx"]] == "repeat":
+            continue
+        key = tuple(r[k] for k in QUANTITY_KEY)
+        groups.setdefault(key if r["period_end"] else (*key, r["idx"]), []).append(r)
+    out = []
+    for key in sorted(groups, key=str):
+        g = groups[key]
+        head, roles = resolve(g)
+        out.append({**{k: g[0][k] for k in QUANTITY_KEY}, **head})
+        for i, (r, rule) in roles.items():
+            role[i] = "summed" if r == "part" and head["status"] == "summed" else r
+            why[i] = rule
+    rows["role"] = pd.Series(role)
+    rows["role_rule"] = pd.Series(why)
     return pd.DataFrame(out, columns=HEADLINE_COLUMNS), rows.drop(columns=["_order"])
 
 
-def _status_of(heads: list[dict], idx) -> str:
-    return next((h["status"] for h in heads if idx in h["rows"]), "")
-
-
-def mark_series_repeats(rows: pd.DataFrame) -> pd.DataFrame:
+def mark_series_repeats(recs: list[dict]) -> tuple[dict, dict]:
     """A later article stating exactly the previous dated stock or cumulative total (same class,
     value and bound) at a later date repeats it (an old congress figure re-dated to the new
-    article): role ``repeat``, not a new point. Flows carry their own period and are not re-dated."""
-    rows = rows.copy()
-    rows["role"] = ""
-    rows["role_rule"] = ""
-    key = [*SERIES_KEY, "subgroup_class", "subgroup_qualifier"]
-    dated = rows[(rows["period_end"] != "") & (rows["period_start"] == "")]
-    for _, g in dated.groupby(key, sort=False):
+    article): role ``repeat``, not a new point. Flows carry their own period and are not re-dated.
+    Returns (row index → role, row index → rule)."""
+    role = {r["idx"]: "" for r in recs}
+    why = dict(role)
+    series: dict[tuple, list[dict]] = {}
+    for r in recs:
+        if r["period_end"] and not r["period_start"]:
+            key = tuple(r[k] for k in (*SERIES_KEY, "subgroup_class", "subgroup_qualifier"))
+            series.setdefault(key, []).append(r)
+    for g in series.values():
         prev = None
-        for idx, r in sorted(g.iterrows(), key=lambda x: (x[1]["period_end"], x[1]["_order"])):
-            b = Bounded.of(r)
-            if (prev is not None and r["period_end"] > prev[1]["period_end"] and r["source_id"] != prev[1]["source_id"]
-                    and _same(b, prev[2])):
-                rows.loc[idx, "role"] = "repeat"
-                rows.loc[idx, "role_rule"] = (f"repeats {prev[1]['source_id']} ({prev[1]['period_end']}) "
-                                             "word for word at a later date: not a new point")
+        for r in sorted(g, key=lambda x: (x["period_end"], x["_order"])):
+            if (prev is not None and r["period_end"] > prev["period_end"] and r["source_id"] != prev["source_id"]
+                    and _same(r["b"], prev["b"])):
+                role[r["idx"]] = "repeat"
+                why[r["idx"]] = (f"repeats {prev['source_id']} ({prev['period_end']}) word for word at a later date: "
+                                 "not a new point")
                 continue
-            prev = (idx, r, b)
-    return rows
+            prev = r
+    return role, why
