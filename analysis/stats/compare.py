@@ -13,13 +13,14 @@ Every function returns point-level rows (one row per drawn point); charts never 
   ``share of registered households`` are two indicators, never mixed).
 - **Cluster median** per indicator and year over the provinces with a point: the median of the
   intervals' lower ends and of their upper ends bound it (the median is monotone).
+- **Conflicts**: where statements of one quantity disagree, one point per source is drawn
+  (status ``conflict``), never used for medians or ranks.
 - **Ranks**: highest first; a province's best rank counts the provinces surely above it, its
   worst rank those possibly above it; provinces whose intervals overlap are shown as ties.
 """
 
 from __future__ import annotations
 
-import math
 import statistics
 
 import pandas as pd
@@ -27,6 +28,7 @@ import pandas as pd
 from analysis.stats.bounds import INF, Bounded, format_bounded
 from analysis.stats.intensity import fund_intensity
 from analysis.stats.wholes import headlines
+from analysis.table.shapes import period_shape
 
 POINT_COLUMNS = ["area", "level", "indicator", "year", "period_end", "bounded", "value", "lo", "hi", "bound",
                  "status", "census_note", "sources"]
@@ -53,19 +55,36 @@ def _latest_in_year(heads: pd.DataFrame) -> pd.DataFrame:
     return heads.groupby([heads["entity"], heads["period_end"].str[:4]], sort=False).tail(1)
 
 
-def _members_points(rows: pd.DataFrame, populations: dict[str, float]) -> list[dict]:
-    heads, _ = headlines(rows[(rows["metric"] == "members") & (rows["stage"] == "actual")])
-    heads = heads[(heads["measure"] == "total") & heads["status"].isin(["whole", "summed"])]
+def _conflicts(heads: pd.DataFrame, marked: pd.DataFrame) -> list[tuple[dict, Bounded, str]]:
+    """(quantity, value, source) for each statement of a conflicting dated quantity: drawn, never ranked."""
     out = []
-    for _, h in _latest_in_year(heads).iterrows():
+    for h in heads[(heads["status"] == "conflict") & (heads["period_end"] != "")].to_dict("records"):
+        for i in h["rows"]:
+            r = marked.loc[i]
+            if r["role"] == "conflict":
+                out.append((h, Bounded.of(r), r["source_id"]))
+    return out
+
+
+def _census_note(year: int) -> str:
+    return ("2019 census base: an upper estimate (the population grew)" if year > 2019 else
+            "2019 census base: a lower estimate" if year < 2019 else "")
+
+
+def _members_points(rows: pd.DataFrame, populations: dict[str, float]) -> list[dict]:
+    heads, marked = headlines(rows[(rows["metric"] == "members") & (rows["stage"] == "actual")])
+    heads = heads[heads["measure"] == "total"]
+    out = []
+    for _, h in _latest_in_year(heads[heads["status"].isin(["whole", "summed"])]).iterrows():
         pop = populations.get(h["entity"])
-        if not pop:
-            continue
-        year = int(h["period_end"][:4])
-        note = ("2019 census base: an upper estimate (the population grew)" if year > 2019 else
-                "2019 census base: a lower estimate" if year < 2019 else "")
-        out.append(_point(h["entity"], h["level"], MEMBERS, h["period_end"], (h["value"] / pop).scale(100),
-                          h["status"], h["sources"], note))
+        if pop:
+            out.append(_point(h["entity"], h["level"], MEMBERS, h["period_end"], (h["value"] / pop).scale(100),
+                              h["status"], h["sources"], _census_note(int(h["period_end"][:4]))))
+    for h, b, src in _conflicts(heads, marked):
+        pop = populations.get(h["entity"])
+        if pop:
+            out.append(_point(h["entity"], h["level"], MEMBERS, h["period_end"], (b / pop).scale(100), "conflict",
+                              [src], _census_note(int(h["period_end"][:4]))))
     return out
 
 
@@ -82,14 +101,23 @@ def _fund_points(rows: pd.DataFrame, window_days: int) -> list[dict]:
     return out
 
 
+def _rate_indicator(h) -> str:
+    """metric · stage · base, and the period kind when it is not a year (one kind per chart)."""
+    shape = period_shape({**h, "subgroup": ""})
+    return f"{h['metric']} · {h['stage']} · {h['measure']}" + ("" if shape == "flow-12m" else f" · {shape}")
+
+
 def _rate_points(rows: pd.DataFrame) -> list[dict]:
     rates = rows[rows["metric"].str.endswith("_rate") & (rows["stage"] != "target")]
     if rates.empty:
         return []
-    heads, _ = headlines(rates)
-    heads = heads[heads["status"].isin(["whole", "summed"]) & (heads["period_end"] != "")]
-    return [_point(h["entity"], h["level"], f"{h['metric']} · {h['stage']} · {h['measure']}", h["period_end"],
-                   h["value"], h["status"], h["sources"]) for _, h in heads.iterrows()]
+    heads, marked = headlines(rates)
+    usable = heads[heads["status"].isin(["whole", "summed"]) & (heads["period_end"] != "")]
+    out = [_point(h["entity"], h["level"], _rate_indicator(h), h["period_end"], h["value"], h["status"],
+                  h["sources"]) for h in usable.to_dict("records")]
+    out += [_point(h["entity"], h["level"], _rate_indicator(h), h["period_end"], b, "conflict", [src])
+            for h, b, src in _conflicts(heads, marked)]
+    return out
 
 
 def province_points(df: pd.DataFrame, provinces: list[str], populations: dict[str, float],
@@ -109,7 +137,7 @@ def province_points(df: pd.DataFrame, provinces: list[str], populations: dict[st
 def cluster_medians(points: pd.DataFrame) -> pd.DataFrame:
     """Per indicator and year, over the provinces with a point (the latest in the year each):
     n, the median of the points and the interval [median of lower ends, median of upper ends]."""
-    prov = points[points["level"] == "province"]
+    prov = points[(points["level"] == "province") & (points["status"] != "conflict")]
     rows = []
     for (ind, year), g in prov.groupby(["indicator", "year"], sort=True):
         g = g.sort_values("period_end", kind="stable").groupby("area").tail(1)
@@ -121,7 +149,7 @@ def cluster_medians(points: pd.DataFrame) -> pd.DataFrame:
 
 def rank_year(points: pd.DataFrame, indicator: str) -> int | None:
     """The year with the most provinces for an indicator (the latest such year)."""
-    prov = points[(points["indicator"] == indicator) & (points["level"] == "province")]
+    prov = points[(points["indicator"] == indicator) & (points["level"] == "province") & (points["status"] != "conflict")]
     if prov.empty:
         return None
     counts = prov.groupby("year")["area"].nunique()
@@ -130,7 +158,8 @@ def rank_year(points: pd.DataFrame, indicator: str) -> int | None:
 
 def rank_table(points: pd.DataFrame, indicator: str, year: int, lang: str = "en") -> pd.DataFrame:
     """Provinces ranked (highest first) on one indicator and year, bounds as intervals, ties shown."""
-    g = points[(points["indicator"] == indicator) & (points["year"] == year) & (points["level"] == "province")]
+    g = points[(points["indicator"] == indicator) & (points["year"] == year) & (points["level"] == "province")
+               & (points["status"] != "conflict")]
     g = g.sort_values("period_end", kind="stable").groupby("area").tail(1)
     rows = []
     for _, r in g.iterrows():
@@ -145,13 +174,3 @@ def rank_table(points: pd.DataFrame, indicator: str, year: int, lang: str = "en"
     out = pd.DataFrame(rows, columns=["area", "value", "lo", "hi", "rank_best", "rank_worst", "rank", "tied_with",
                                       "period_end", "sources"])
     return out.sort_values(["rank_best", "rank_worst", "area"], kind="stable").reset_index(drop=True)
-
-
-def national_points(points: pd.DataFrame) -> pd.DataFrame:
-    """The national figure's points (drawn as a reference line where known)."""
-    return points[points["level"] == "national"].reset_index(drop=True)
-
-
-def is_finite(x: float) -> bool:
-    """Neither infinite nor NaN (an open end of an interval is drawn as an arrow, not a number)."""
-    return not (math.isinf(x) or math.isnan(x))

@@ -96,11 +96,6 @@ def subgroup_table(df: pd.DataFrame, area, metric: str) -> pd.DataFrame:
     return parts[cols].sort_values(["stage", "period_end", "subgroup_class"], kind="stable").reset_index(drop=True)
 
 
-def series(df: pd.DataFrame, entity, metric: str, stage: str | None = None) -> pd.DataFrame:
-    """Alias of :func:`headline_series` (an entity name must name one area)."""
-    return headline_series(df, entity, metric, stage)
-
-
 def comparable_groups(s: pd.DataFrame):
     """Groups of comparable points: (stage, measure, shape) → rows sorted by date."""
     if s.empty:

@@ -53,7 +53,8 @@ def test_equal_exact_values_are_a_tie():
     """Two provinces at exactly 40 share rank 1 ('1='), the third is 3."""
     pts = pd.DataFrame({"area": ["A", "B", "C"], "level": "province", "indicator": "x", "year": 2022,
                         "period_end": "2022-12-31", "bounded": [Bounded(40), Bounded(40), Bounded(10)],
-                        "value": [40, 40, 10], "lo": [40, 40, 10], "hi": [40, 40, 10], "sources": [["a"]] * 3})
+                        "value": [40, 40, 10], "lo": [40, 40, 10], "hi": [40, 40, 10], "status": "whole",
+                        "sources": [["a"]] * 3})
     r = rank_table(pts, "x", 2022).set_index("area")
     assert list(r["rank"]) == ["1=", "1=", "3"] and r.loc["A", "tied_with"] == ["B"]
 
@@ -74,3 +75,14 @@ def test_rates_split_by_base(points):
     inds = set(points.loc[points["indicator"].str.startswith("learning_communities_rate"), "indicator"])
     assert inds == {"learning_communities_rate · achieved · share of all villages",
                     "learning_communities_rate · achieved · share of registered villages"}
+
+
+def test_conflicting_statements_drawn_not_ranked(points):
+    """Hưng Yên 2023-12-31: 320 000 and 325 000 members (one article) → two conflict points,
+    320 000 / 1 252 731 × 100 = 25.5442 and 325 000 / 1 252 731 × 100 = 25.9433; the 2023 rank
+    uses the resolved 2023-07-30 count (310 000 → 24.7459) instead."""
+    hy = points[(points["area"] == "Hưng Yên") & (points["indicator"] == MEMBERS) & (points["year"] == 2023)]
+    conflict = hy[hy["status"] == "conflict"]
+    assert sorted(round(v, 4) for v in conflict["value"]) == [25.5442, 25.9433]
+    r = rank_table(points, MEMBERS, 2023).set_index("area")
+    assert r.loc["Hưng Yên", "period_end"] == "2023-07-30"
