@@ -29,17 +29,21 @@ from analysis.table.schema import validate
 from analysis.table.shapes import period_kind
 
 
-def _stamp(path: Path) -> float:
-    return path.stat().st_mtime_ns if path.exists() else -1
+def _stamp(path: Path) -> tuple[int, int]:
+    """The file's version: modification time and size (a rewritten file is read again)."""
+    if not path.exists():
+        return (-1, -1)
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=8)
-def _read_provinces(path: Path, stamp: float) -> pd.DataFrame:
+def _read_provinces(path: Path, stamp: tuple) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"code_legacy": str, "code_2025": str, "cluster": str})
 
 
 @lru_cache(maxsize=8)
-def _read_districts(path: Path, stamp: float) -> pd.DataFrame:
+def _read_districts(path: Path, stamp: tuple) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"code_legacy": str})
 
 
@@ -67,7 +71,7 @@ def province_districts(province: str) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _read_figures(path: Path, stamp: float) -> pd.DataFrame:
+def _read_figures(path: Path, stamp: tuple) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     return validate(raw, where=str(path))
 
