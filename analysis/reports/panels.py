@@ -1,6 +1,7 @@
 """Plain-matplotlib charts for the statistics notebooks (trends, cluster trends). Every marker
 is one row of the table passed in: nothing is averaged, no band is estimated. The marker
-says the bound: ▲ at least, ▼ at most, ◆ about / no guaranteed bound, ● exact."""
+says the bound: ▲ at least, ▼ at most, ◆ about / no guaranteed bound, ● exact; a hollow red
+marker is a statement that disagrees with another for the same period."""
 
 from __future__ import annotations
 
@@ -31,11 +32,18 @@ def _draw_points(ax, pts: pd.DataFrame, color: str, lang: str, annotate: bool = 
     if len(plain) > 1:
         ax.plot(plain["when"], plain["value"], color=color, linewidth=1, alpha=0.6)
     for _, r in pts.iterrows():
-        ax.scatter([r["when"]], [r["value"]], marker=MARKER.get(r["bound"], "o"), color=color,
-                   edgecolors="red" if r["status"] == "conflict" else color, zorder=3)
+        conflict = r["status"] == "conflict"  # hollow red: a source that disagrees with another
+        ax.scatter([r["when"]], [r["value"]], marker=MARKER.get(r["bound"], "o"), zorder=3,
+                   facecolors="none" if conflict else color, edgecolors="red" if conflict else color)
         if annotate:
             ax.annotate(SYMBOL.get(r["bound"], "") + format_number(r["value"], lang), (r["when"], r["value"]),
                         textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+
+
+def _number_axis(ax, lang: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
 
 
 def plot_headline(points: pd.DataFrame, title: str, lang: str = "en"):
@@ -49,6 +57,7 @@ def plot_headline(points: pd.DataFrame, title: str, lang: str = "en"):
     else:
         _draw_points(ax, data, "#4c72b0", lang)
         ax.margins(x=0.1, y=0.2)
+        _number_axis(ax, lang)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(label("period", lang))
     fig.tight_layout()
@@ -81,6 +90,7 @@ def plot_province_panels(points: pd.DataFrame, medians: pd.DataFrame, indicator:
             _draw_points(ax, here, "#4c72b0", lang, annotate=len(here) <= 4)
         ax.set_title(prov, fontsize=9)
         ax.tick_params(labelsize=7)
+        _number_axis(ax, lang)
     for ax in list(axes.flat)[len(provinces):]:
         ax.set_axis_off()
     fig.suptitle(indicator, fontsize=10)
