@@ -15,6 +15,32 @@ from analysis.stats.bounds import SYMBOL
 MARKER = {"exact": "o", "at_least": "^", "at_most": "v", "range": "s", "approx": "D", "unbounded": "D"}
 
 
+_WORDS_VI = {"members per 100 inhabitants": "hội viên trên 100 dân", "share of all": "tỉ lệ trên tổng số",
+             "share of registered": "tỉ lệ trên số đăng ký", "households": "hộ", "villages": "thôn, tổ dân phố",
+             "communes": "xã, phường", "clans": "dòng họ", "units": "đơn vị", "citizens": "công dân",
+             "models": "mô hình", "schools": "trường"}
+
+
+def indicator_label(indicator: str, lang: str = "en") -> str:
+    """An indicator of :mod:`analysis.stats.compare` in the report's language (metric and stage by
+    the labels table, the base word by word)."""
+    if indicator == "fund per member (đồng)":
+        return label("fund_per_member_vnd", lang)
+    if indicator == "members per 100 inhabitants":
+        return _WORDS_VI[indicator] if lang == "vi" else indicator
+    if lang != "vi":
+        return " · ".join(label(p, lang) if i < 2 else p for i, p in enumerate(indicator.split(" · ")))
+    parts = []
+    for i, p in enumerate(indicator.split(" · ")):
+        if i < 2:
+            parts.append(label(p, lang))
+            continue
+        for en, vi in _WORDS_VI.items():
+            p = p.replace(en, vi)
+        parts.append(p)
+    return " · ".join(parts)
+
+
 def _plt():
     import matplotlib
 
@@ -93,7 +119,7 @@ def plot_province_panels(points: pd.DataFrame, medians: pd.DataFrame, indicator:
         _number_axis(ax, lang)
     for ax in list(axes.flat)[len(provinces):]:
         ax.set_axis_off()
-    fig.suptitle(indicator, fontsize=10)
+    fig.suptitle(indicator_label(indicator, lang), fontsize=10)
     fig.tight_layout()
     plt.close(fig)
     return fig

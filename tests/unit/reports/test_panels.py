@@ -44,3 +44,13 @@ def test_province_panels_points_are_rows(stats_figures):
         values = sorted(round(y, 6) for _, y in _markers(ax))
         assert values == sorted(round(v, 6) for v in here["value"])
         assert ax.get_title() == prov
+
+
+def test_indicator_labels_in_both_languages():
+    """Metric and stage from the labels table, the base word by word; the key itself is unchanged."""
+    from analysis.reports.panels import indicator_label
+
+    ind = "learning_communities_rate · achieved · share of registered villages"
+    assert indicator_label(ind, "vi") == "tỉ lệ cộng đồng học tập · đạt · tỉ lệ trên số đăng ký thôn, tổ dân phố"
+    assert indicator_label(MEMBERS, "vi") == "hội viên trên 100 dân"
+    assert indicator_label(MEMBERS, "en") == MEMBERS
