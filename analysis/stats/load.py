@@ -12,6 +12,7 @@ the schema) plus
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -31,11 +32,23 @@ def load_reference(reference_dir: Path | None = None) -> tuple[pd.DataFrame, pd.
 
 def load_figures(path: Path | str | None = None, reference_dir: Path | None = None,
                  articles: Path | str | None = None) -> pd.DataFrame:
-    """Read ``figures.csv``, validate it, and join the reference and article tables."""
+    """Read ``figures.csv``, check it against its sidecar's checksum, validate it, and join the
+    reference and article tables.
+
+    The set is resolved once (:func:`analysis.table.outputs.set_folder`): figures and articles
+    come from the same extract run even if another run swaps in a new set meanwhile. A table
+    that does not match ``figures.meta.json`` raises
+    :class:`~analysis.table.outputs.ChecksumError` naming the file.
+    """
+    from analysis.table.outputs import set_folder, verify
+
     path = Path(path or paths.FIGURES_CSV)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run 'make figures' first")
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    real = path.resolve()
+    data = real.read_bytes()
+    verify(path, data)
+    raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
     df = validate(raw, where=str(path))
     for col in ("entity", "level", "province", "period_start", "period_end", "subgroup"):
         df[col] = df[col].astype(object).where(df[col].notna(), "")
@@ -43,7 +56,7 @@ def load_figures(path: Path | str | None = None, reference_dir: Path | None = No
     df["year"] = pd.to_numeric(df["period_end"].str[:4], errors="coerce").astype("Int64")
     provinces, districts = load_reference(reference_dir)
     df = _join_reference(df, provinces, districts)
-    art_path = Path(articles) if articles else path.parent / "articles.csv"
+    art_path = Path(articles) if articles else set_folder(path) / "articles.csv"
     if art_path.exists():
         arts = pd.read_csv(art_path, dtype=str, keep_default_na=False)[["source_id", "title", "outlet", "url", "published"]]
         df = df.merge(arts, on="source_id", how="left")
