@@ -229,7 +229,6 @@ def _settle(items: list[tuple[LogEntry, tuple, dict]]) -> list[tuple[LogEntry, t
 
 
 def _apply_corrections(rows: list[dict], path: Path, log: list[LogEntry]) -> list[dict]:
-    from analysis.table.schema import row_problems
 
     index: dict[tuple[str, int, str], int] = {}
     for i, r in enumerate(rows):
@@ -245,25 +244,58 @@ def _apply_corrections(rows: list[dict], path: Path, log: list[LogEntry]) -> lis
             dropped.add(i)
         else:
             fixes.setdefault(i, []).append((entry, c))
-    candidates = {}
-    for i, group in fixes.items():
+    for i, group in _blame(rows, fixes).items():
+        for _, c in group:
+            rows[i][c["field"].strip()] = c.get("value", "")
+    return [r for i, r in enumerate(rows) if i not in dropped]
+
+
+def _fixed(rows: list[dict], items: list[tuple[int, list]]) -> dict[int, list[str]]:
+    """Contract problems of row ``i`` after fixes ``group``, for each ``(i, group)`` (by list position)."""
+    import pandas as pd
+
+    from analysis.table.schema import row_problems
+
+    if not items:
+        return {}
+    candidates = []
+    for i, group in items:
         row = dict(rows[i])
         for _, c in group:
             row[c["field"].strip()] = c.get("value", "")
-        candidates[i] = row
-    if candidates:
-        import pandas as pd
+        candidates.append(row)
+    return row_problems(pd.DataFrame(candidates, columns=COLUMNS))
 
-        frame = pd.DataFrame(list(candidates.values()), index=list(candidates), columns=COLUMNS)
-        problems = row_problems(frame)
-        for i, row in candidates.items():
-            if i in problems:
-                for entry, _ in fixes[i]:
-                    entry.status, entry.detail = "invalid", "the fixed figure would break the contract: " + \
-                        "; ".join(problems[i])
-            else:
-                rows[i] = row
-    return [r for i, r in enumerate(rows) if i not in dropped]
+
+def _refuse(entry: LogEntry, why: str, problems: list[str]) -> None:
+    entry.status, entry.detail = "invalid", why + "; ".join(problems)
+
+
+def _blame(rows: list[dict], fixes: dict[int, list[tuple[LogEntry, dict]]]) -> dict[int, list]:
+    """The fixes that keep their row within the contract; the others are logged ``invalid``.
+
+    Each row's fixes are checked together; where that fails, each fix alone, so the fix that
+    breaks the row is the one refused; if the rest still fail together, all are refused.
+    """
+    together = list(fixes.items())
+    problems = _fixed(rows, together)
+    good = {i: g for k, (i, g) in enumerate(together) if k not in problems}
+    singles = [(i, [item]) for k, (i, g) in enumerate(together) if k in problems for item in g]
+    alone = _fixed(rows, singles)
+    retry: dict[int, list] = {}
+    for k, (i, [item]) in enumerate(singles):
+        if k in alone:
+            _refuse(item[0], "the fixed figure would break the contract: ", alone[k])
+        else:
+            retry.setdefault(i, []).append(item)
+    again = _fixed(rows, list(retry.items()))
+    for k, (i, group) in enumerate(retry.items()):
+        if k in again:
+            for entry, _ in group:
+                _refuse(entry, "with the other fixes of this figure it would break the contract: ", again[k])
+        else:
+            good[i] = group
+    return good
 
 
 def _apply_additions(rows: list[dict], path: Path, log: list[LogEntry],
