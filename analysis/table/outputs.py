@@ -145,7 +145,8 @@ def publish(folder: Path, files: dict[str, bytes], meta: dict) -> Path:
     sets = folder / SETS
     sets.mkdir(parents=True, exist_ok=True)
     clean_stale(folder)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    now = time.time_ns()  # set names sort by time: the newest set is the last name
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f".{now % 10**9:09d}-{os.getpid()}"
     tmp = sets / f".tmp-{stamp}"
     final = sets / stamp
     meta = dict(meta, outputs_sha256={name: sha256_bytes(data) for name, data in sorted(files.items())})
