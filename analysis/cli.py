@@ -113,6 +113,8 @@ def _run_extract(args, sources, curated, max_bytes: int, timeout: float) -> int:
         return fail(str(exc), 75)
     except KeyboardInterrupt:
         return fail(f"interrupted; the previous outputs in {args.out.parent} are unchanged", 130)
+    except SystemExit as exc:  # SIGTERM (see _terminate_as_exit)
+        return fail(f"terminated; the previous outputs in {args.out.parent} are unchanged", int(exc.code or 1))
     except (OSError, MemoryError, RecursionError) as exc:
         return fail(f"{type(exc).__name__}: {exc}; the previous outputs in {args.out.parent} are unchanged", 70)
     ok = len(summary.outcomes) - len(summary.failed)

@@ -17,7 +17,7 @@ NUMERAL = re.compile(
     r"(?<![\w.,/])"
     r"(?:(?P<grouped>\d{1,3}(?:\.\d{3})+)|(?P<plain>\d+)(?:\.(?P<endec>\d{1,2})(?![\d.]))?)"
     r"(?:,(?P<frac>\d+))?"
-    r"(?![\d]|\.\d)"
+    r"(?![\d]|\.\d|,\d)"  # "12,5,6": not a number (the residue says why)
 )
 _DENOMINATOR = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?![\d]|\.\d|,\d)")
 _RANGE_WORDS = re.compile(r"\s*(?:đến|tới|-|–|—)\s*")

@@ -281,9 +281,8 @@ def _inputs(batch: Batch, curated_dir: Path | None) -> dict[str, str]:
     return dict(sorted(inputs.items()))
 
 
-def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None,
-         lock_timeout: float = 60.0, say: Callable[[str], None] | None = None) -> Path:
-    """Validate the whole table once more and publish the set under the folder's lock (step 3)."""
+def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None) -> Path:
+    """Validate the whole table once more and publish the set (step 3; hold the folder's lock)."""
     import pandas as pd
 
     from analysis.table import outputs
@@ -311,27 +310,30 @@ def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None,
                  "corrections_applied": sum(e.status == "applied" for e in t.log),
                  "corrections_unmatched": sum(e.status != "applied" for e in t.log)},
     }
-    with outputs.locked(out_csv.parent, lock_timeout, say):
-        return outputs.publish(out_csv.parent, files, meta)
+    return outputs.publish(out_csv.parent, files, meta)
 
 
 def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, curated_dir: Path | None,
                 executor: Executor | None = None, echo: Callable[[str], None] | None = None,
                 warn: Callable[[str], None] | None = None, max_bytes: int | None = None,
                 lock_timeout: float = 60.0) -> RunSummary:
-    """read → process → save; problems are reported through ``warn`` and kept in the summary.
+    """read → process → save, holding the output folder's lock throughout (a second run waits
+    up to ``lock_timeout`` seconds); problems are reported through ``warn`` and kept in the summary.
 
     Raises :class:`~analysis.table.schema.FiguresSchemaError` only for a table-level break,
     :class:`~analysis.table.outputs.OutputError` when the set cannot be written and
     :class:`~analysis.table.outputs.LockBusy` when another run holds the folder.
     """
+    from analysis.table import outputs
+
     echo = echo or (lambda s: print(s))
     warn = warn or (lambda s: print(s, file=sys.stderr))
-    batch = read_batch(articles_dir, sources_csv, executor, max_bytes)
-    tables = process(batch, curated_dir, echo)
-    for p in tables.problems:
-        warn(p)
-    summary = RunSummary(outcomes=batch.outcomes, problems=tables.problems)
-    summary.folder = save(tables, batch, out_csv, curated_dir, lock_timeout, warn)
+    with outputs.locked(Path(out_csv).parent, lock_timeout, warn):
+        batch = read_batch(articles_dir, sources_csv, executor, max_bytes)
+        tables = process(batch, curated_dir, echo)
+        for p in tables.problems:
+            warn(p)
+        summary = RunSummary(outcomes=batch.outcomes, problems=tables.problems)
+        summary.folder = save(tables, batch, out_csv, curated_dir)
     summary.figures, summary.residue, summary.rejected = len(tables.figures), len(tables.residue), len(tables.rejected)
     return summary

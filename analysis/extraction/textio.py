@@ -208,7 +208,8 @@ def read_article(path: str | Path, max_bytes: int | None = None) -> Decoded:
     limit = max_article_bytes() if max_bytes is None else max_bytes
     try:
         if not path.is_file():
-            what = "it is a directory" if path.is_dir() else "not a regular file" if path.exists() else "no such file"
+            what = ("it is a directory" if path.is_dir() else "not a regular file" if path.exists()
+                    else "a broken or looping link" if path.is_symlink() else "no such file")
             raise ArticleError(f"cannot be read: {what}")
         size = path.stat().st_size
         if limit and size > limit:
