@@ -97,7 +97,7 @@ def test_formula_prefixes_are_neutralised_in_every_csv(tmp_path, corpus, khuyenh
     (lambda p: p.mkdir(), "cannot be read: it is a directory"),
     (lambda p: os.symlink(p.name, p), "cannot be read: a broken or looping link"),
     (lambda p: p.write_bytes(bytes(range(256)) * 20), "binary content"),
-    (lambda p: p.write_bytes("Hội viên 12 ".encode("utf-8") + bytes(range(128, 256)) * 5), "not decodable"),
+    (lambda p: p.write_bytes("Hội viên 12 ".encode() + bytes(range(128, 256)) * 5), "not decodable"),
     (lambda p: p.write_bytes(b""), "the file is empty"),
     (lambda p: p.write_bytes(b"1 2 3 4 5"), "no letters"),
     (lambda p: p.write_bytes(("Hội viên " * 300_000).encode()), "is 3,600,000 bytes, over the per-article limit of 1,000,000"),

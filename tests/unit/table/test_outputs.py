@@ -95,9 +95,9 @@ def test_a_second_holder_waits_then_gives_up(tmp_path):
     t.start()
     held.wait(5)
     try:
-        with pytest.raises(outputs.LockBusy, match=rf"another extract \(pid {os.getpid()}\) is writing"):
-            with outputs.locked(tmp_path, 0.3, said.append):
-                pass
+        with pytest.raises(outputs.LockBusy, match=rf"another extract \(pid {os.getpid()}\) is writing"), \
+                outputs.locked(tmp_path, 0.3, said.append):
+            pass
         assert said and "waiting up to 0.3 s" in said[0]
     finally:
         release.set()
