@@ -20,6 +20,7 @@ NUMERAL = re.compile(
     r"(?![\d]|\.\d|,\d)"  # "12,5,6": not a number (the residue says why)
 )
 _DENOMINATOR = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?![\d]|\.\d|,\d)")
+MAX_DIGITS = 15  # a whole part longer than this is no figure of the genre (and would lose precision)
 _RANGE_WORDS = re.compile(r"\s*(?:đến|tới|-|–|—)\s*")
 
 
@@ -38,9 +39,11 @@ def parse_numeral(text: str) -> float:
             whole, frac = head, groups[0]
         else:
             raise ValueError(f"not a Vietnamese number: {text!r}")
+    if len(whole.lstrip("0")) > MAX_DIGITS:
+        raise ValueError(f"more than {MAX_DIGITS} digits: not a figure: {text[:40]!r}")
     value = float(int(whole)) if whole else 0.0
     if frac:
-        value += int(frac) / 10 ** len(frac)
+        value += int(frac[:12]) / 10 ** len(frac[:12])
     return value
 
 
@@ -92,6 +95,8 @@ class NumberScanner:
             return value, end, english_decimal
         scale = self.scales[" ".join(sm.group(0).split())]
         total = value * scale
+        if total > 10 ** (MAX_DIGITS + 3):  # "9999999999 tỷ": nothing this genre reports
+            return None
         end = sm.end()
         # compound: "61 triệu 600 nghìn", "1 tỷ 250 triệu"
         while True:
@@ -106,7 +111,10 @@ class NumberScanner:
             scale2 = self.scales[" ".join(sm2.group(0).split())]
             if scale2 >= scale:
                 break
-            total += parse_numeral(nm.group(0)) * scale2
+            try:
+                total += parse_numeral(nm.group(0)) * scale2
+            except ValueError:
+                break
             scale, end = scale2, sm2.end()
         return total, end, False
 
@@ -228,6 +236,8 @@ _MANY_COMMAS = re.compile(r"\d+(?:,\d+){2,}")
 
 def malformed_reason(token: str) -> str:
     """Why a written number was not read (for the residue)."""
+    if len(re.sub(r"\D", "", token.split(",")[0]).lstrip("0")) > MAX_DIGITS:
+        return f"implausible number: more than {MAX_DIGITS} digits"
     if any(ch.isalpha() for ch in token):
         return "malformed number: digits glued to letters"
     if _ENGLISH_DECIMAL.fullmatch(token):

@@ -101,8 +101,9 @@ def _extract_one(args: tuple[str, SourceMeta, int | None]) -> Outcome:
         return Outcome(meta.source_id, extract_file(Path(path), meta, max_bytes))
     except ArticleError as exc:
         return Outcome(meta.source_id, error=str(exc))
-    except RecursionError as exc:  # pragma: no cover - a pathological text: one article's error
-        return Outcome(meta.source_id, error=f"too deeply nested to read ({exc})")
+    except Exception as exc:  # noqa: BLE001 — a fault on one article must not sink the batch
+        return Outcome(meta.source_id, error=f"the extractor failed on this article ({type(exc).__name__}: "
+                                             f"{str(exc)[:200]}); the other articles are written — please report it")
 
 
 def extract_all(paths: list[Path], metas: dict[str, SourceMeta],

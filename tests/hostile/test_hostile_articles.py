@@ -22,6 +22,9 @@ HOSTILE = {
     # spreadsheet formula at the start of a quoted sentence
     "formula": "Hội Khuyến học huyện Yên Mô\n=HYPERLINK(\"http://x\";\"a\") có 120 chi hội.\n"
                "+cmd|' /C calc'!A0 có 15 dòng họ khuyến học.\n",
+    # numbers too long to be figures, with scale words and decimals
+    "huge": "Hội Khuyến học huyện Nho Quan\nQuỹ đạt " + "9" * 400 + " tỷ đồng; có 1" + "0" * 5000 + " hội viên, "
+            "tỷ lệ 12," + "5" * 300 + "% và 1 tỷ " + "7" * 40 + " triệu đồng; 1." + "000." * 100 + "000 người.\n",
     # control characters, odd spaces, line separators
     "controls": "Hội Khuyến học huyện Gia Viễn\x1b[31m\nToàn\u3000huyện\u2003có\u00a0140 chi hội\u2028và 7.000 hội viên.\x07\n",
 }

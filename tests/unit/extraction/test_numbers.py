@@ -76,3 +76,12 @@ def test_partly_covered_token_reports_only_the_uncovered_digits():
     a = text.index("12")
     found = unaccounted_numbers(text, [(a, a + 2)])
     assert [text[s:e] for s, e, _ in found] == ["345", "6789"]
+
+
+@pytest.mark.parametrize("text", ["9" * 400, "1" + "0" * 5000, "9" * 16])
+def test_numbers_too_long_to_be_figures_are_refused(text):
+    from analysis.extraction.numbers import malformed_reason
+
+    with pytest.raises(ValueError, match="more than 15 digits"):
+        parse_numeral(text)
+    assert malformed_reason(text) == "implausible number: more than 15 digits"

@@ -120,3 +120,22 @@ def test_disk_full_leaves_the_previous_set(tmp_path, monkeypatch, capsys):
     assert "Traceback" not in err
     assert {p.name: p.read_bytes() for p in out.parent.iterdir() if p.is_file()} == before
     assert not list((out.parent / ".sets").glob(".tmp-*"))
+
+
+def test_an_extractor_fault_on_one_article_is_that_articles_error(tmp_path, monkeypatch):
+    arts = corpus(tmp_path)
+    real = pipeline.extract_file
+
+    def faulty(path, meta=None, max_bytes=None):
+        if meta.source_id == "c":
+            raise IndexError("list index out of range")
+        return real(path, meta, max_bytes)
+
+    monkeypatch.setattr(pipeline, "extract_file", faulty)
+    warned = []
+    out = tmp_path / "processed" / "figures.csv"
+    summary = pipeline.run_extract(arts, None, out, None, echo=lambda s: None, warn=warned.append)
+    assert [o.source_id for o in summary.failed] == ["c"]
+    assert any(w.endswith("c.txt: the extractor failed on this article (IndexError: list index out of range); "
+                          "the other articles are written — please report it") for w in warned)
+    assert {r["source_id"] for r in rows(out)} == {"a", "b"}

@@ -118,3 +118,20 @@ def test_a_directory_named_txt_is_an_article_error(tmp_path):
     (tmp_path / "x.txt").mkdir()
     with pytest.raises(ArticleError, match="directory"):
         read_article(tmp_path / "x.txt")
+
+
+def test_permission_denied_is_an_article_error(tmp_path, monkeypatch):
+    import builtins
+
+    p = tmp_path / "locked.txt"
+    p.write_text("Có 12 chi hội.", encoding="utf-8")
+    real_open = builtins.open
+
+    def denied(file, *args, **kwargs):
+        if str(file) == str(p):
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", denied)
+    with pytest.raises(ArticleError, match="cannot be read: Permission denied"):
+        read_article(p)
