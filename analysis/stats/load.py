@@ -94,9 +94,14 @@ def load_curation_log(folder: Path | None = None) -> pd.DataFrame:
 
 
 def _optional(path: Path) -> pd.DataFrame:
+    """A processed side table, checked against its set's sidecar; empty when absent."""
+    from analysis.table.outputs import verify
+
     if not path.exists():
         return pd.DataFrame()
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    data = path.resolve().read_bytes()
+    verify(path, data)
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 
 def cluster_provinces(cluster: str, reference_dir: Path | None = None) -> list[str]:

@@ -139,3 +139,10 @@ def test_a_hand_edited_table_is_refused_by_the_reader(big, tmp_path, processed_s
     real.write_text(real.read_text(encoding="utf-8").replace(",exact,", ",approx,", 1), encoding="utf-8")
     with pytest.raises(ChecksumError, match=r"figures.csv: does not match the checksum in .*figures.meta.json"):
         load_figures(out)
+    from analysis.stats.load import load_residue
+
+    assert len(load_residue(out.parent)) > 0
+    residue = (out.parent / "residue.csv").resolve()
+    residue.write_bytes(residue.read_bytes() + b"x,1,2,3,4,5\n")
+    with pytest.raises(ChecksumError, match=r"residue.csv: does not match"):
+        load_residue(out.parent)
