@@ -162,7 +162,8 @@ def publish(folder: Path, files: dict[str, bytes], meta: dict) -> Path:
         _point(folder, final, list(payload))
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(final, ignore_errors=True) if _current(folder) != final else None
+        if _current(folder) != final:
+            shutil.rmtree(final, ignore_errors=True)
         what = f"cannot write {name}" if name else "cannot swap in the new set"
         reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
         raise OutputError(exc.errno, f"{folder}: {what}: {reason}; the previous outputs are unchanged") from exc
