@@ -1,4 +1,5 @@
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,30 @@ FIGURE_ROW = {"source_id": "a", "entity": "Quế Võ", "level": "district", "pro
 def figure_row():
     """One valid row of the figures contract (a fresh copy per test)."""
     return dict(FIGURE_ROW)
+
+
+TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows writes it: base letters precomposed, tones combining."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258")
+
+
+def _encode(text: str, encoding: str) -> bytes:
+    return to_cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+
+
+@pytest.fixture
+def encode_as():
+    """Encode text as a given codec writes it (cp1258 the way Vietnamese Windows does)."""
+    return _encode
 
 
 def _run_cli(*args, timeout=600, env=None):
