@@ -3,7 +3,8 @@
 Imports are deferred to the verb that needs them, so ``khuyenhoc --help`` stays instant.
 Exit status: 0 all well, 1 some input could not be used (named on stderr), 2 bad arguments;
 ``extract`` also: 74 the outputs could not be written (previous set unchanged), 75 another
-``extract`` holds the output folder, 130/143 interrupted (previous set unchanged).
+``extract`` holds the output folder, 130/143 interrupted (previous set unchanged), 70 an
+unexpected system error (named; previous set unchanged).
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def _run_extract(args, sources, curated, max_bytes: int, timeout: float) -> int:
     except (OSError, MemoryError, RecursionError) as exc:
         return fail(f"{type(exc).__name__}: {exc}; the previous outputs in {args.out.parent} are unchanged", 70)
     ok = len(summary.outcomes) - len(summary.failed)
-    rejected = f", {summary.rejected} rejected (data/processed/rejected.csv)" if summary.rejected else ""
+    rejected = f", {summary.rejected} rejected ({args.out.parent / 'rejected.csv'})" if summary.rejected else ""
     print(f"{ok} of {len(summary.outcomes)} articles read: {summary.figures} figures, "
           f"{summary.residue} other numbers{rejected} → {args.out}")
     return 1 if summary.failed or summary.problems or summary.rejected else 0

@@ -89,6 +89,11 @@ def load_articles(folder: Path | None = None) -> pd.DataFrame:
     return _optional(Path(folder or paths.PROCESSED_DIR) / "articles.csv")
 
 
+def load_rejected(folder: Path | None = None) -> pd.DataFrame:
+    """Extractor rows quarantined for breaking the contract (the row and the ``rule``)."""
+    return _optional(Path(folder or paths.PROCESSED_DIR) / "rejected.csv")
+
+
 def load_curation_log(folder: Path | None = None) -> pd.DataFrame:
     return _optional(Path(folder or paths.PROCESSED_DIR) / "curation_log.csv")
 

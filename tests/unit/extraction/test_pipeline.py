@@ -57,6 +57,9 @@ def test_one_impossible_row_is_quarantined_and_the_rest_written(tmp_path, imposs
     assert arts_rows["b"]["rejected"] == "1" and arts_rows["b"]["figures"] == "2" and arts_rows["a"]["rejected"] == "0"
     meta = json.loads((out.parent / "figures.meta.json").read_text())
     assert meta["rows"]["rejected"] == 1
+    from analysis.stats.load import load_rejected
+
+    assert load_rejected(out.parent)["rule"].tolist() == ["period_start after period_end"]
 
 
 def test_cli_exits_1_and_counts_rejected_rows(tmp_path, impossible_b, capsys):
