@@ -116,8 +116,11 @@ def _run_extract(args, sources, curated, max_bytes: int, timeout: float) -> int:
         return fail(f"interrupted; the previous outputs in {args.out.parent} are unchanged", 130)
     except SystemExit as exc:  # SIGTERM (see _terminate_as_exit)
         return fail(f"terminated; the previous outputs in {args.out.parent} are unchanged", int(exc.code or 1))
-    except (OSError, MemoryError, RecursionError) as exc:
-        return fail(f"{type(exc).__name__}: {exc}; the previous outputs in {args.out.parent} are unchanged", 70)
+    except Exception as exc:  # noqa: BLE001 — a message, never a traceback (KHUYENHOC_DEBUG=1 shows it)
+        if os.environ.get("KHUYENHOC_DEBUG"):
+            raise
+        return fail(f"{type(exc).__name__}: {exc}; the previous outputs in {args.out.parent} are unchanged "
+                    "(KHUYENHOC_DEBUG=1 shows the traceback)", 70)
     ok = len(summary.outcomes) - len(summary.failed)
     rejected = f", {summary.rejected} rejected ({args.out.parent / 'rejected.csv'})" if summary.rejected else ""
     print(f"{ok} of {len(summary.outcomes)} articles read: {summary.figures} figures, "

@@ -178,7 +178,11 @@ class Batch:
 def read_batch(articles_dir: Path, sources_csv: Path | None, executor: Executor | None = None,
                max_bytes: int | None = None) -> Batch:
     """Read sources.csv and extract every ``*.txt`` of the folder (step 1)."""
-    metas, problems = read_sources(sources_csv)
+    try:
+        metas, problems = read_sources(sources_csv)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        metas, problems = {}, [f"{sources_csv}: cannot be read as a UTF-8 CSV table ({exc}); "
+                               "every article is read without its sources.csv row"]
     paths = sorted(Path(articles_dir).glob("*.txt"))
     known = {p.stem for p in paths}
     for sid in sorted(set(metas) - known):

@@ -157,3 +157,16 @@ def test_a_one_megabyte_article_extracts(tmp_path, khuyenhoc, processed_set):
     run = _extract(khuyenhoc, arts, out, "--max-article-bytes", "2000000")
     assert run.returncode == 0, run.stderr[-2000:]
     assert len(_rows(processed_set(out.parent)["figures.csv"])) >= 6000
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe" + "source_id,title\ngood,x\n".encode("utf-16-le"),
+                                  bytes(range(256)) * 4])
+def test_an_unreadable_sources_csv_is_named_and_the_articles_still_read(tmp_path, corpus, khuyenhoc,
+                                                                         processed_set, data):
+    sources = tmp_path / "my-sources.csv"
+    sources.write_bytes(data)
+    out = tmp_path / "processed" / "figures.csv"
+    run = khuyenhoc("extract", "--articles", corpus, "--out", out, "--curated", "none", "--sources", sources)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert f"{sources}: cannot be read as a UTF-8 CSV table" in run.stderr
+    assert {r["source_id"] for r in _rows(processed_set(out.parent)["figures.csv"])} >= {"good", "bidi"}
