@@ -40,14 +40,12 @@ def load_figures(path: Path | str | None = None, reference_dir: Path | None = No
     that does not match ``figures.meta.json`` raises
     :class:`~analysis.table.outputs.ChecksumError` naming the file.
     """
-    from analysis.table.outputs import set_folder, verify
+    from analysis.table.outputs import read_verified
 
     path = Path(path or paths.FIGURES_CSV)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run 'make figures' first")
-    real = path.resolve()
-    data = real.read_bytes()
-    verify(path, data)
+    real, data = read_verified(path)
     raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
     df = validate(raw, where=str(path))
     for col in ("entity", "level", "province", "period_start", "period_end", "subgroup"):
@@ -56,7 +54,7 @@ def load_figures(path: Path | str | None = None, reference_dir: Path | None = No
     df["year"] = pd.to_numeric(df["period_end"].str[:4], errors="coerce").astype("Int64")
     provinces, districts = load_reference(reference_dir)
     df = _join_reference(df, provinces, districts)
-    art_path = Path(articles) if articles else set_folder(path) / "articles.csv"
+    art_path = Path(articles) if articles else real.parent / "articles.csv"
     if art_path.exists():
         arts = pd.read_csv(art_path, dtype=str, keep_default_na=False)[["source_id", "title", "outlet", "url", "published"]]
         df = df.merge(arts, on="source_id", how="left")
@@ -100,12 +98,11 @@ def load_curation_log(folder: Path | None = None) -> pd.DataFrame:
 
 def _optional(path: Path) -> pd.DataFrame:
     """A processed side table, checked against its set's sidecar; empty when absent."""
-    from analysis.table.outputs import verify
+    from analysis.table.outputs import read_verified
 
     if not path.exists():
         return pd.DataFrame()
-    data = path.resolve().read_bytes()
-    verify(path, data)
+    _, data = read_verified(path)
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 

@@ -237,7 +237,23 @@ def set_folder(path: Path) -> Path:
     return Path(path).resolve().parent
 
 
-def verify(path: Path, data: bytes) -> None:
+def read_verified(path: Path, attempts: int = 3) -> tuple[Path, bytes]:
+    """Resolve ``path`` once, read it and check it against its set's sidecar; return the real
+    path (read the set's other files beside it) and the bytes. A set pruned between resolving
+    and reading (two newer runs finished meanwhile) is resolved again."""
+    for attempt in range(attempts):
+        real = Path(path).resolve()
+        try:
+            data = real.read_bytes()
+            verify(real, data, shown=path)
+            return real, data
+        except FileNotFoundError:
+            if attempt == attempts - 1 or not Path(path).exists():
+                raise
+    raise FileNotFoundError(path)  # pragma: no cover
+
+
+def verify(path: Path, data: bytes, shown: Path | None = None) -> None:
     """Check ``data`` (the bytes read from ``path``) against the sidecar beside the resolved file.
 
     No sidecar (a table made by hand or a test fixture) means nothing to check. A sidecar that
@@ -256,5 +272,6 @@ def verify(path: Path, data: bytes) -> None:
         sums.setdefault(real.name, meta["figures_sha256"])
     expected = sums.get(real.name)
     if expected and sha256_bytes(data) != expected:
-        raise ChecksumError(f"{path}: does not match the checksum in {Path(path).parent / META_NAME} (edited by hand, or copied "
+        shown = shown or path
+        raise ChecksumError(f"{shown}: does not match the checksum in {Path(shown).parent / META_NAME} (edited by hand, or copied "
                             "from another run?); re-run 'khuyenhoc extract', and put corrections in data/curated/")
