@@ -229,7 +229,6 @@ def _settle(items: list[tuple[LogEntry, tuple, dict]]) -> list[tuple[LogEntry, t
 
 
 def _apply_corrections(rows: list[dict], path: Path, log: list[LogEntry]) -> list[dict]:
-
     index: dict[tuple[str, int, str], int] = {}
     for i, r in enumerate(rows):
         index.setdefault((str(r["source_id"]), int(r["start"]), str(r["metric"])), i)
@@ -323,7 +322,9 @@ def _apply_additions(rows: list[dict], path: Path, log: list[LogEntry],
         content = tuple((a.get(col) or "").strip() for col in COLUMNS)
         if key in seen:
             first, first_content = seen[key]
-            if first_content == content:
+            if first.status == "conflict":
+                entry.status, entry.detail = "conflict", f"conflicts with line {first.line} for the same figure: none added"
+            elif first_content == content:
                 entry.status, entry.detail = "duplicate", f"same addition as line {first.line}: added once"
             else:
                 entry.status, entry.detail = "conflict", f"conflicts with line {first.line} for the same figure: neither added"
@@ -356,7 +357,7 @@ def _addition_problem(a: dict, articles: dict[str, int] | None) -> str:
     sid = (a.get("source_id") or "").strip()
     if articles is not None:
         if sid not in articles:
-            return f"no article {sid!r} in this batch"
+            return f"no article {sid!r} was read in this batch"
         chars = articles[sid]
         if not 0 <= int(a["start"]) < int(a["end"]) <= chars:
             return f"start {a['start']}, end {a['end']} lie outside the article's text ({chars} characters)"

@@ -52,7 +52,7 @@ CASES = {
     "duplicate addition": (None, ADD_HEAD + ADD.format(v=5, s=150, e=160) + ADD.format(v=5, s=150, e=160),
                            "additions.csv:3: duplicate: same addition as line 2: added once"),
     "unknown article": (None, ADD_HEAD + ADD.format(v=5, s=150, e=160).replace("good,", "ghost,", 1),
-                        "additions.csv:2: invalid: no article 'ghost' in this batch"),
+                        "additions.csv:2: invalid: no article 'ghost' was read in this batch"),
     "past the end": (None, ADD_HEAD + ADD.format(v=5, s=150, e=99999),
                      "additions.csv:2: invalid: start 150, end 99999 lie outside the article's text"),
     "breaks the contract": (None, ADD_HEAD + ADD.format(v=-5, s=150, e=160),

@@ -114,7 +114,7 @@ def test_additions_checked_against_the_batch(tmp_path, figure_row):
     rows, log = apply_curation([figure_row], tmp_path, {"a": 200})
     assert _log(log) == [
         (2, "applied", "missed"), (3, "duplicate", "same addition as line 2: added once"),
-        (4, "invalid", "no article 'ghost' in this batch"),
+        (4, "invalid", "no article 'ghost' was read in this batch"),
         (5, "invalid", "start 900, end 950 lie outside the article's text (200 characters)"),
         (6, "invalid", "breaks the contract: value must not be negative (got -3.0)"),
         (7, "invalid", log[5].detail),
