@@ -32,6 +32,16 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--lock-timeout", type=float, default=None,
                     help="seconds to wait for another extract writing the same folder (default 60, "
                          "or KHUYENHOC_LOCK_TIMEOUT); then exit 75")
+    ex.add_argument("--scheduler", default="", metavar="ADDRESS",
+                    help="run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local'")
+
+    ad = sub.add_parser("add", help="bring .txt, .html/.htm, .docx or .pdf files into data/raw (text, original, "
+                        "sources.csv row, manifest)")
+    ad.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to add")
+    ad.add_argument("--url", default="", help="where it was published (one file only)")
+    ad.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
+    ad.add_argument("--outlet", default="", help="the newspaper or site")
+    ad.add_argument("--raw", type=Path, default=paths.RAW_DIR, help=argparse.SUPPRESS)
 
     mf = sub.add_parser("manifest", help="check data/raw against its checksum manifest, or add new files")
     mf.add_argument("--update", action="store_true", help="add files not yet listed (never rewrites a listed one)")
@@ -43,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--force", action="store_true", help="render every report even if unchanged")
     rn.add_argument("--only", action="append", default=[], help="render only these report names")
     rn.add_argument("--timeout", type=float, default=None, help="wall-clock limit per report, seconds")
+    rn.add_argument("--scheduler", default="", metavar="ADDRESS",
+                    help="render on a Dask cluster: its scheduler address (tcp://host:8786), or 'local'")
 
     bn = sub.add_parser("bench", help="run the benchmarks; write reports/benchmarks.json")
     bn.add_argument("--sizes", default="1000,5000,10000", help="corpus sizes for extraction")
@@ -61,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return {"extract": _extract, "manifest": _manifest, "render": _render, "bench": _bench}[args.command](args)
+    return {"extract": _extract, "add": _add, "manifest": _manifest, "render": _render, "bench": _bench}[args.command](args)
 
 
 def _extract(args) -> int:
@@ -97,6 +109,7 @@ def _extract(args) -> int:
 def _run_extract(args, sources, curated, max_bytes: int, timeout: float) -> int:
     import os
 
+    from analysis.executors import SchedulerError
     from analysis.table.outputs import LockBusy, OutputError
     from analysis.table.schema import FiguresSchemaError
 
@@ -114,6 +127,8 @@ def _run_extract(args, sources, curated, max_bytes: int, timeout: float) -> int:
         return fail(str(exc), 75)
     except KeyboardInterrupt:
         return fail(f"interrupted; the previous outputs in {args.out.parent} are unchanged", 130)
+    except SchedulerError as exc:
+        return fail(str(exc), 2)
     except SystemExit as exc:  # SIGTERM (see _terminate_as_exit)
         return fail(f"terminated; the previous outputs in {args.out.parent} are unchanged", int(exc.code or 1))
     except Exception as exc:  # noqa: BLE001 — a message, never a traceback (KHUYENHOC_DEBUG=1 shows it)
@@ -135,6 +150,12 @@ def _run_with_pool(args, sources, curated, max_bytes: int, timeout: float, cores
 
     n = len(list(args.articles.glob("*.txt")))
     jobs = args.jobs or cores
+    if args.scheduler:
+        from analysis.executors import dask_executor
+
+        with dask_executor(args.scheduler, args.jobs) as cluster:
+            return run_extract(args.articles, sources, args.out, curated, executor=cluster,
+                               max_bytes=max_bytes, lock_timeout=timeout)
     if jobs > 1 and n >= 200:
         pool = ProcessPoolExecutor(jobs)
         try:
@@ -169,6 +190,29 @@ class _terminate_as_exit:
         return False
 
 
+def _add(args) -> int:
+    from datetime import date
+
+    from analysis.extraction.add import Overrides, add_files
+
+    published = None
+    if args.published:
+        try:
+            published = date.fromisoformat(args.published)
+        except ValueError:
+            print(f"khuyenhoc add: --published {args.published!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return 2
+        if published > date.today():
+            print(f"khuyenhoc add: --published {args.published} lies in the future", file=sys.stderr)
+            return 2
+    if args.url and len(args.files) > 1:
+        print("khuyenhoc add: --url names one page: give one file with it", file=sys.stderr)
+        return 2
+    added, failed = add_files(args.files, args.raw, Overrides(args.url.strip(), published, args.outlet.strip()))
+    print(f"{len(added)} of {len(args.files)} file(s) added" + (f"; {len(failed)} not (see above)" if failed else ""))
+    return 1 if failed else 0
+
+
 def _manifest(args) -> int:
     from analysis.extraction.manifest import check_manifest, update_manifest
 
@@ -184,7 +228,16 @@ def _manifest(args) -> int:
 def _render(args) -> int:
     from analysis.reports.render import render_cli
 
-    return render_cli(args)
+    if not args.scheduler:
+        return render_cli(args)
+    from analysis.executors import SchedulerError, dask_executor
+
+    try:
+        with dask_executor(args.scheduler, args.jobs) as cluster:
+            return render_cli(args, executor=cluster)
+    except SchedulerError as exc:
+        print(f"khuyenhoc render: {exc}", file=sys.stderr)
+        return 2
 
 
 def _bench(args) -> int:

@@ -263,7 +263,7 @@ def _fixed(rows: list[dict], items: list[tuple[int, list]]) -> dict[int, list[st
         for _, c in group:
             row[c["field"].strip()] = c.get("value", "")
         candidates.append(row)
-    return row_problems(pd.DataFrame(candidates, columns=COLUMNS))
+    return row_problems(pd.DataFrame(candidates, columns=COLUMNS), key=False)
 
 
 def _refuse(entry: LogEntry, why: str, problems: list[str]) -> None:

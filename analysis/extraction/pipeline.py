@@ -16,7 +16,8 @@
   invisible characters normalising removed, rows rejected;
 - ``rejected.csv`` — extractor rows that break the contract: the row and the rule;
 - ``curation_log.csv`` — each correction and addition and what became of it;
-- ``figures.meta.json`` — schema and package version, input and output checksums, row counts.
+- ``datapackage.json`` — the three tables as a Frictionless data package (schema, keys, checksums);
+- ``figures.meta.json`` — package version, input and output checksums, row counts.
 
 Text cells that begin like a spreadsheet formula (``=``, ``+``, ``-``, ``@``) are written with a
 leading ``'`` so a spreadsheet shows them instead of evaluating them; numbers stay numbers.
@@ -32,17 +33,17 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from analysis import __version__
 from analysis.extraction.curation import LOG_COLUMNS, apply_curation
 from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
+from analysis.extraction.sources import NO_FILE, read_sources, source_gaps  # noqa: F401  (read_sources re-exported)
 from analysis.extraction.textio import ArticleError, describe_removed
-from analysis.table.schema import COLUMNS, SCHEMA_VERSION
+from analysis.table.schema import COLUMNS
 
 ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "encoding",
-                   "chars", "figures", "residue", "rejected", "normalised_chars", "warnings"]
+                   "chars", "figures", "residue", "rejected", "normalised_chars", "warnings", "source_gap"]
 REJECTED_COLUMNS = [*COLUMNS, "rule"]
 NUMERIC_COLUMNS = {"value", "value_max", "start", "end", "chars", "figures", "residue", "rejected",
                    "normalised_chars", "line"}
@@ -67,32 +68,6 @@ class RunSummary:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.error]
-
-
-def read_sources(path: Path | None) -> tuple[dict[str, SourceMeta], list[str]]:
-    """``sources.csv`` → metadata per source id, and the problems found in it."""
-    metas: dict[str, SourceMeta] = {}
-    problems: list[str] = []
-    if path is None or not Path(path).exists():
-        return metas, problems
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = {"source_id"} - set(reader.fieldnames or [])
-        if missing:
-            return metas, [f"{path}: no source_id column"]
-        for n, row in enumerate(reader, start=2):
-            sid = (row.get("source_id") or "").strip()
-            published = None
-            text = (row.get("published") or "").strip()
-            if text:
-                try:
-                    published = date.fromisoformat(text)
-                except ValueError:
-                    problems.append(f"{path}:{n}: published {text!r} is not an ISO date (YYYY-MM-DD); "
-                                    "the date is inferred from the text instead")
-            metas[sid] = SourceMeta(sid, (row.get("title") or "").strip(), (row.get("outlet") or "").strip(),
-                                    published, (row.get("url") or "").strip())
-    return metas, problems
 
 
 def _extract_one(args: tuple[str, SourceMeta, int | None]) -> Outcome:
@@ -173,10 +148,11 @@ class Batch:
     metas: dict[str, SourceMeta]
     outcomes: list[Outcome]
     problems: list[str]
+    gaps: dict[str, str] = field(default_factory=dict)  # source_id → NO_ROW | NO_FILE
 
 
 def read_batch(articles_dir: Path, sources_csv: Path | None, executor: Executor | None = None,
-               max_bytes: int | None = None) -> Batch:
+               max_bytes: int | None = None, warn: Callable[[str], None] | None = None) -> Batch:
     """Read sources.csv and extract every ``*.txt`` of the folder (step 1)."""
     try:
         metas, problems = read_sources(sources_csv)
@@ -184,11 +160,14 @@ def read_batch(articles_dir: Path, sources_csv: Path | None, executor: Executor 
         metas, problems = {}, [f"{sources_csv}: cannot be read as a UTF-8 CSV table ({exc}); "
                                "every article is read without its sources.csv row"]
     paths = sorted(Path(articles_dir).glob("*.txt"))
-    known = {p.stem for p in paths}
-    for sid in sorted(set(metas) - known):
-        problems.append(f"{sources_csv}: source {sid!r} has no article file in {articles_dir}")
+    gaps = source_gaps(metas, {p.stem for p in paths}) if sources_csv is not None else {}
+    for sid, gap in gaps.items():
+        if gap == NO_FILE:
+            problems.append(f"{sources_csv}: source {sid!r} has no article file in {articles_dir}")
+        elif warn:
+            warn(f"{articles_dir}/{sid}.txt: {gap}: its title, outlet and url are unknown")
     outcomes = extract_all(paths, metas, executor, max_bytes)
-    return Batch(Path(articles_dir), sources_csv, paths, metas, outcomes, problems)
+    return Batch(Path(articles_dir), sources_csv, paths, metas, outcomes, problems, gaps)
 
 
 # -- 2. process -------------------------------------------------------------------------------
@@ -205,8 +184,8 @@ class Tables:
     problems: list[str] = field(default_factory=list)
 
 
-def _article_row(o: Outcome, meta: SourceMeta) -> dict:
-    row = {"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url}
+def _article_row(o: Outcome, meta: SourceMeta, gap: str = "") -> dict:
+    row = {"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url, "source_gap": gap}
     if o.error:
         return {**row, "warnings": f"ERROR: {o.error}"}
     r = o.result
@@ -239,7 +218,8 @@ def process(batch: Batch, curated_dir: Path | None, echo: Callable[[str], None])
     t = Tables(problems=list(batch.problems))
     by_article: dict[str, dict] = {}
     for o in batch.outcomes:
-        row = _article_row(o, batch.metas.get(o.source_id) or SourceMeta(o.source_id))
+        row = _article_row(o, batch.metas.get(o.source_id) or SourceMeta(o.source_id),
+                           batch.gaps.get(o.source_id, ""))
         t.articles.append(row)
         by_article[o.source_id] = row
         if o.error:
@@ -250,6 +230,8 @@ def process(batch: Batch, curated_dir: Path | None, echo: Callable[[str], None])
         t.residue += [x.row() for x in r.residue]
         echo(f"{o.source_id}: {len(r.figures)} figures, {len(r.residue)} other numbers"
              + (f" ({row['warnings']})" if row["warnings"] else ""))
+    t.articles += [{"source_id": sid, "title": batch.metas[sid].title, "outlet": batch.metas[sid].outlet,
+                    "url": batch.metas[sid].url, "source_gap": gap} for sid, gap in batch.gaps.items() if gap == NO_FILE]
     if curated_dir is not None:
         chars = {o.source_id: o.result.chars for o in batch.outcomes if o.result}
         t.figures, t.log = apply_curation(t.figures, Path(curated_dir), chars)
@@ -303,11 +285,8 @@ def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None) -> Pa
         "curation_log.csv": _csv_bytes([e.row() for e in t.log], LOG_COLUMNS),
     }
     meta = {
-        "schema_version": SCHEMA_VERSION,
         "package": "khuyenhoc",
         "package_version": __version__,
-        "figures_name": out_csv.name,
-        "figures_sha256": hashlib.sha256(files[out_csv.name]).hexdigest(),
         "inputs_sha256": _inputs(batch, curated_dir),
         "rows": {"figures": len(t.figures), "residue": len(t.residue), "articles": len(t.articles),
                  "articles_failed": sum(bool(o.error) for o in batch.outcomes),
@@ -315,7 +294,16 @@ def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None) -> Pa
                  "corrections_applied": sum(e.status == "applied" for e in t.log),
                  "corrections_unmatched": sum(e.status != "applied" for e in t.log)},
     }
-    return outputs.publish(out_csv.parent, files, meta)
+    return outputs.publish(out_csv.parent, files, meta, derive=_datapackage)
+
+
+def _datapackage(folder: Path) -> dict[str, bytes]:
+    """``datapackage.json`` of the tables just written into the new set's folder."""
+    import json
+
+    from analysis.table.datapackage import descriptor
+
+    return {"datapackage.json": (json.dumps(descriptor(folder), ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
 
 
 def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, curated_dir: Path | None,
@@ -334,7 +322,7 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
     echo = echo or (lambda s: print(s))
     warn = warn or (lambda s: print(s, file=sys.stderr))
     with outputs.locked(Path(out_csv).parent, lock_timeout, warn):
-        batch = read_batch(articles_dir, sources_csv, executor, max_bytes)
+        batch = read_batch(articles_dir, sources_csv, executor, max_bytes, warn)
         tables = process(batch, curated_dir, echo)
         for p in tables.problems:
             warn(p)

@@ -134,11 +134,13 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def publish(folder: Path, files: dict[str, bytes], meta: dict) -> Path:
+def publish(folder: Path, files: dict[str, bytes], meta: dict,
+            derive: Callable[[Path], dict[str, bytes]] | None = None) -> Path:
     """Write ``files`` (name → bytes) and the sidecar ``meta`` as the new current set of
     ``folder``; return the set's folder. Call it holding :func:`locked`.
 
-    The sidecar gets ``outputs_sha256`` (every file's checksum). On any error — a full disk,
+    ``derive(folder)``, if given, makes further files from the ones written (a descriptor of
+    the tables). The sidecar gets ``outputs_sha256`` (every file's checksum). On any error — a full disk,
     an interrupt, SIGTERM turned into ``SystemExit`` — the half-written set is removed and the
     previous set stays current; ``OSError`` comes back as :class:`OutputError` naming the file.
     """
@@ -149,13 +151,18 @@ def publish(folder: Path, files: dict[str, bytes], meta: dict) -> Path:
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f".{now % 10**9:09d}-{os.getpid()}"
     tmp = sets / f".tmp-{stamp}"
     final = sets / stamp
-    meta = dict(meta, outputs_sha256={name: sha256_bytes(data) for name, data in sorted(files.items())})
-    payload = {**files, META_NAME: (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
     name = ""
     try:
         tmp.mkdir()
-        for name, data in payload.items():
+        for name, data in files.items():
             write_bytes(tmp / name, data)
+        name = ""
+        files = {**files, **(derive(tmp) if derive else {})}
+        meta = dict(meta, outputs_sha256={n: sha256_bytes(d) for n, d in sorted(files.items())})
+        payload = {**files, META_NAME: (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+        for name, data in payload.items():
+            if not (tmp / name).exists():
+                write_bytes(tmp / name, data)
         name = ""
         _fsync_dir(tmp)
         os.replace(tmp, final)
@@ -268,7 +275,7 @@ def verify(path: Path, data: bytes, shown: Path | None = None) -> None:
     except (OSError, ValueError) as exc:
         raise ChecksumError(f"{meta_path}: unreadable sidecar ({exc}); re-run 'khuyenhoc extract'") from exc
     sums = dict(meta.get("outputs_sha256") or {})
-    if real.name == meta.get("figures_name", "figures.csv") and meta.get("figures_sha256"):
+    if real.name == "figures.csv" and meta.get("figures_sha256"):  # a set from before outputs_sha256
         sums.setdefault(real.name, meta["figures_sha256"])
     expected = sums.get(real.name)
     if expected and sha256_bytes(data) != expected:

@@ -34,6 +34,7 @@ class Field:
     required: bool  # a value is owed on every row
     meaning: str
     allowed: tuple[str, ...] = ()
+    unit: str = ""  # what a number is counted in ("" for text)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -45,23 +46,29 @@ FIELDS: tuple[Field, ...] = (
     Field("period_end", "date", False, "ISO date the period ends, or the as-of date of a stock"),
     Field("metric", "str", True, "what is counted (see the contract's vocabulary)", tuple(METRICS)),
     Field("stage", "str", True, "actual, registered, achieved or target", tuple(STAGES)),
-    Field("value", "float", True, "the number in base units (đồng, persons/units, 0–100 percent)"),
-    Field("value_max", "float", False, "upper end of a range"),
+    Field("value", "float", True, "the number in base units (đồng, persons/units, 0–100 percent)",
+          unit="the row's unit: count, vnd (đồng) or percent (0–100)"),
+    Field("value_max", "float", False, "upper end of a range", unit="the row's unit, as value"),
     Field("unit", "str", True, "count, vnd or percent", tuple(UNITS)),
     Field("bound", "str", True, "exact, at_least, at_most, approx or range", tuple(BOUNDS)),
     Field("subgroup", "str", False, "what the article narrows the figure to"),
     Field("quote", "str", True, "the sentence or clause stating the figure"),
-    Field("start", "int", True, "offset of the figure's first character in the normalised text"),
-    Field("end", "int", True, "offset after the figure's last character"),
+    Field("start", "int", True, "offset of the figure's first character in the normalised text",
+          unit="characters (Unicode code points of the NFC text)"),
+    Field("end", "int", True, "offset after the figure's last character",
+          unit="characters (Unicode code points of the NFC text)"),
 )
 COLUMNS = [f.name for f in FIELDS]
+# One figure is one number read as one metric at one stage (reviewers' corrections address it by
+# source_id, start and metric).
+PRIMARY_KEY: tuple[str, ...] = ("source_id", "start", "metric", "stage")
 
 
 class FiguresSchemaError(ValueError):
     """The figures table breaks the contract; the message lists the rows and the rule."""
 
 
-def _pandera_schema():
+def _pandera_schema(key: bool = True):
     import pandera.pandas as pa
 
     columns = {}
@@ -76,7 +83,8 @@ def _pandera_schema():
             checks.append(pa.Check.ge(0, error="value must not be negative"))
         dtype = {"str": str, "date": str, "float": float, "int": int}[f.dtype]
         columns[f.name] = pa.Column(dtype, checks=checks, nullable=not f.required, coerce=True)
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, coerce=True)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, coerce=True, unique=list(PRIMARY_KEY) if key else None,
+                              report_duplicates="all")
 
 
 def _real_dates(series):
@@ -85,14 +93,14 @@ def _real_dates(series):
     return pd.to_datetime(series, format="%Y-%m-%d", errors="coerce").notna()
 
 
-_SCHEMA = None
+_SCHEMAS: dict[bool, object] = {}
 
 
-def schema():
-    global _SCHEMA
-    if _SCHEMA is None:
-        _SCHEMA = _pandera_schema()
-    return _SCHEMA
+def schema(key: bool = True):
+    """The pandera schema (cached); ``key=False`` leaves out the primary-key uniqueness check."""
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = _pandera_schema(key)
+    return _SCHEMAS[key]
 
 
 def validate(df, where: str = "figures table"):
@@ -124,6 +132,8 @@ def _prepare(df):
 def _rule(case) -> str:
     """One pandera failure case as a rule a person reads: ``value 'abc' is not a number``."""
     column, check, value = case.get("column"), str(case.get("check")), case.get("failure_case")
+    if check == "multiple_fields_uniqueness":
+        return f"another row has the same {', '.join(PRIMARY_KEY)} (the table's key)"
     if check.startswith("coerce_dtype") or check.startswith("dtype"):
         kind = "a whole number" if "int" in check else "a number" if "float" in check else "text"
         return f"{column} {value!r} is not {kind}"
@@ -136,10 +146,11 @@ def _rule(case) -> str:
     return f"{column} {value!r}: {check}" if not check.startswith(str(column)) else f"{check} (got {value!r})"
 
 
-def row_problems(df) -> dict[object, list[str]]:
+def row_problems(df, key: bool = True) -> dict[object, list[str]]:
     """Every row of ``df`` that breaks the contract (schema or semantic rule), by index → the rules.
 
-    Used to validate per row: the caller keeps the rows not named here. A problem of the table
+    Used to validate per row: the caller keeps the rows not named here. ``key=False`` checks
+    each row on its own (candidates of one row may share its key). A problem of the table
     itself (a missing or extra column) raises :class:`FiguresSchemaError`, since no row is to blame.
     """
     import pandera.errors as pe
@@ -152,7 +163,7 @@ def row_problems(df) -> dict[object, list[str]]:
     bad: dict[object, list[str]] = {}
     for _attempt in range(4):  # a failed coercion can mask a check: validate the rest again
         try:
-            out = schema().validate(prepared.drop(index=list(bad)), lazy=True)
+            out = schema(key=False).validate(prepared.drop(index=list(bad)), lazy=True)
             break
         except pe.SchemaErrors as exc:
             cases = exc.failure_cases
@@ -168,6 +179,13 @@ def row_problems(df) -> dict[object, list[str]]:
         raise FiguresSchemaError("rows keep failing validation")
     for idx, rule in semantic_failures(out):
         bad.setdefault(idx, []).append(rule)
+    if key:
+        import pandas as pd
+
+        keys = prepared[list(PRIMARY_KEY)].astype(str)
+        keys["start"] = pd.to_numeric(prepared["start"], errors="coerce").astype(str)
+        for idx in prepared.index[keys.duplicated(keep=False)]:
+            bad.setdefault(idx, []).append(f"another row has the same {', '.join(PRIMARY_KEY)} (the table's key)")
     return bad
 
 
@@ -183,5 +201,10 @@ def _describe(exc, df, where: str) -> str:
         if idx is not None and idx == idx and idx in df.index:
             r = df.loc[idx]
             row = f"row {idx} ({r.get('source_id', '?')} at {r.get('start', '?')})"
-        lines.append(f"{row or 'table'}: column {column!r} = {value!r} fails {check}")
+        if check == "multiple_fields_uniqueness":
+            line = f"{row or 'table'}: another row has the same {', '.join(PRIMARY_KEY)} (the table's key)"
+        else:
+            line = f"{row or 'table'}: column {column!r} = {value!r} fails {check}"
+        if line not in lines:
+            lines.append(line)
     return f"{where}: {len(cases)} problem(s):\n  " + "\n  ".join(lines)

@@ -50,6 +50,8 @@ def test_row_problems_name_each_bad_row_and_its_rules(figure_row):
     rows = [figure_row, {**figure_row, "value": "nhiều"}, {**figure_row, "period_start": "2023-09-01"},
             {**figure_row, "period_end": "2023-02-30"}, {**figure_row, "metric": "volunteers"},
             {**figure_row, "start": "x1"}, {**figure_row, "value": -5}, figure_row]
+    rows = [{**r, "start": r["start"] if r["start"] == "x1" else 10 + i} for i, r in enumerate(rows)]
+    rows[-1]["start"] = 10  # the same key as row 0
     found = row_problems(pd.DataFrame(rows, columns=COLUMNS))
     assert found == {
         1: ["value 'nhiều' is not a number"],
@@ -58,6 +60,8 @@ def test_row_problems_name_each_bad_row_and_its_rules(figure_row):
         4: ["metric 'volunteers' is not in the contract's vocabulary"],
         5: ["start 'x1' is not a whole number"],
         6: ["value must not be negative (got -5.0)"],
+        0: ["another row has the same source_id, start, metric, stage (the table's key)"],
+        7: ["another row has the same source_id, start, metric, stage (the table's key)"],
     }
 
 
