@@ -140,6 +140,39 @@ def byo_documents(tmp_path_factory):
     return files
 
 
+STATS_FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def stats_figures():
+    """``tests/fixtures/figures_stats.csv`` loaded as every notebook loads figures (hand-written
+    cases for the statistics: wholes and parts, repeats, ties, bases, bounds; see its README)."""
+    from analysis.stats.load import load_figures
+
+    return load_figures(STATS_FIXTURES / "figures_stats.csv", articles=STATS_FIXTURES / "articles_stats.csv")
+
+
+@pytest.fixture(scope="session")
+def multi_figures():
+    """``tests/fixtures/figures_multi.csv`` loaded (the multi-year fixture of the notebooks)."""
+    from analysis.stats.load import load_figures
+
+    return load_figures(STATS_FIXTURES / "figures_multi.csv", articles=STATS_FIXTURES / "articles_multi.csv")
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory):
+    """The hand-read gold table of the seeds, loaded as a figures table (columns of the contract)."""
+    import pandas as pd
+
+    from analysis.stats.load import load_figures
+
+    gold = pd.read_csv(ROOT / "tests" / "golden" / "seeds_gold.csv", dtype=str, keep_default_na=False)
+    path = tmp_path_factory.mktemp("seeds") / "figures.csv"
+    gold.drop(columns=["optional"]).to_csv(path, index=False)
+    return load_figures(path)
+
+
 def _run_cli(*args, timeout=600, env=None):
     import subprocess
     import sys
