@@ -281,6 +281,8 @@ def _context(grid_path: Path, out_dir: Path, figures_csv: Path, reference_dir: P
         provinces = reference_provinces(reference_dir)
     except (OSError, ValueError) as exc:
         raise GridError(str(exc)) from None
+    if not bad:  # a malformed row is isolated below; a table that only disagrees with its sidecar is refused
+        _check_sidecar(figures_csv)
     reports = expand(spec, lines, good, provinces)
     custom = figures_csv.resolve() != paths.FIGURES_CSV.resolve()
     ctx = {"out_dir": out_dir, "notebooks_dir": notebooks_dir, "figures_csv": figures_csv,
@@ -288,6 +290,17 @@ def _context(grid_path: Path, out_dir: Path, figures_csv: Path, reference_dir: P
            "provinces": provinces, "known": domains(good, provinces), "timeout": float(timeout or DEFAULT_TIMEOUT),
            "figures_param": str(figures_csv.resolve()) if custom or bad else ""}
     return ctx, reports, spec
+
+
+def _check_sidecar(figures_csv: Path) -> None:
+    """Refuse, before any kernel, a figures table that does not match its sidecar's checksum
+    (every notebook would stop on it)."""
+    from analysis.table.outputs import ChecksumError, verify
+
+    try:
+        verify(figures_csv, figures_csv.read_bytes())
+    except ChecksumError as exc:
+        raise GridError(str(exc)) from None
 
 
 def render_grid(grid_path: Path, out_dir: Path, *, figures_csv: Path | None = None,

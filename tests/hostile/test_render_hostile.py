@@ -48,6 +48,23 @@ def test_hostile_grid_refused_before_any_kernel(tmp_path, capsys, text, said):
     assert not (tmp_path / "escaped.html").exists()
 
 
+def test_a_table_that_disagrees_with_its_sidecar_is_refused_once(tmp_path, capsys):
+    import shutil
+
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    shutil.copy(FIXTURE, processed / "figures.csv")
+    (processed / "figures.meta.json").write_text(json.dumps({"outputs_sha256": {"figures.csv": "0" * 64}}),
+                                                 encoding="utf-8")
+    grid = tmp_path / "reports.toml"
+    grid.write_text('[[report]]\nname = "a"\nnotebook = "overview"\n', encoding="utf-8")
+    args = _args(grid, tmp_path / "out")
+    args[args.index(str(FIXTURE))] = str(processed / "figures.csv")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "does not match the checksum" in err and "Traceback" not in err
+
+
 def test_notebook_linked_from_outside_refused(tmp_path, capsys):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
