@@ -20,24 +20,19 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from analysis.extraction.document import read_document
 from analysis.extraction.knowledge import CueIndex, Knowledge, Match, fold, fold_re, knowledge
 from analysis.extraction.numbers import Amount, NumberScanner
 from analysis.extraction.periods import (
     DateSpan,
-    Period,
     find_dates,
     find_period_phrases,
     infer_dating,
 )
-from analysis.extraction.places import (
-    LEVEL_RANK,
-    Gazetteer,
-    Mention,
-    Place,
-    find_mentions,
-    gazetteer,
-)
+from analysis.extraction.places import Gazetteer, Mention, find_mentions, gazetteer
+from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
 from analysis.extraction.textio import ArticleError, read_article
+from analysis.extraction.trace import TraceRow
 
 STOCK_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres"}
 MODEL_METRICS = {"learning_families", "learning_clans", "learning_communities", "learning_units",
@@ -123,6 +118,8 @@ class ArticleResult:
     published_how: str = ""
     encoding: str = ""
     chars: int = 0
+    subject_how: str = ""
+    trace: list[TraceRow] = field(default_factory=list)
 
 
 # -- segmentation --------------------------------------------------------------------
@@ -215,18 +212,28 @@ class _Article:
         self.dates = find_dates(folded, self.ex._counted)
         phrases = find_period_phrases(folded)
         dating = infer_dating(folded, phrases, self.meta.published)
-        self.published = dating.published
-        self.res.published, self.res.published_how = dating.published, dating.how
-        if dating.how not in ("sources.csv",):
-            when = dating.published.isoformat() if dating.published else "no date found"
-            self.res.warnings.append(f"published date inferred from {dating.how}: {when}")
         self.phrases = [p.resolve(dating.report_year, dating.published) for p in phrases]
+        self._phrase_spans = [(p.start, p.end) for p in self.phrases]
         self.mentions = find_mentions(text, folded, self.gz, self.kn)
-        self.main = self._main_entity()
+        timed = phrase_roles(self.phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
+        reported = [t.period for t in timed if t.role in ("during", "asof")]
+        doc = read_document(text, folded, self.meta.title, self.meta.outlet, self.meta.published,
+                            self.mentions, reported, dating, self.gz, self.kn)
+        self.doc = doc
+        self.published = doc.published
+        self.res.published, self.res.published_how = doc.published, doc.published_how
+        self.res.subject_how = f"{doc.subject.how}: {doc.subject.words}" if doc.subject.words else doc.subject.how
+        if doc.published_how not in ("sources.csv",):
+            when = doc.published.isoformat() if doc.published else "no date found"
+            self.res.warnings.append(f"published date inferred from {doc.published_how}: {when}")
+        self.main = doc.subject.place
         if self.main is None:
             self.res.warnings.append("no reporting area found in title, outlet or text")
         ctx_province = self.main.province if self.main else ""
         self.mentions = [self._place_in(m, ctx_province) for m in self.mentions]
+        self.entities = EntityReader(text, folded, self.mentions, self.main,
+                                     lambda prefix: _prefix_level(self.ex.kn, prefix), self.kn)
+        self.periods = PeriodReader(text, timed, doc.as_of, doc.report.start, doc.report.end, doc.as_of_how)
 
         phones = [(m.start(), m.end()) for m in _PHONE.finditer(folded)]
         claimed = [(d.start, d.end) for d in self.dates] + phones
@@ -248,50 +255,10 @@ class _Article:
         self.res.residue.sort(key=lambda r: (r.start, r.reason))
 
     def _place_in(self, m: Mention, province: str) -> Mention:
-        if m.place and not m.place.known and not m.place.province and m.place.level in ("district", "commune"):
-            p = m.place
-            return Mention(m.start, m.end, Place(p.name, p.level, province, False), m.prefix,
-                           m.anaphor, m.in_title, m.with_association)
+        if m.place and not m.place.known:
+            place = self.gz.within(m.place, province)
+            return Mention(m.start, m.end, place, m.prefix, m.anaphor, m.in_title, m.with_association, m.body)
         return m
-
-    def _main_entity(self) -> Place | None:
-        text = self.text
-        first_line_end = text.find("\n") if "\n" in text else len(text)
-        title_mentions = [m for m in self.mentions if m.start < first_line_end and m.place and not m.in_title]
-        if self.meta.title:
-            t_folded = fold(self.meta.title)
-            for m in find_mentions(self.meta.title, t_folded, self.gz, self.kn):
-                if m.place and not m.in_title:
-                    title_mentions.append(m)
-        body = [m for m in self.mentions if m.start >= first_line_end and m.place and not m.in_title]
-        if title_mentions:
-            assoc = [m for m in title_mentions if m.with_association or m.prefix]
-            best = (assoc or title_mentions)[0]
-            if self._is_dateline(best) and best.place.level == "province":
-                # "Hà Nội: …" is a dateline: the first place the body names says which unit reports
-                first = body[0] if body else None
-                if (first and first.with_association and first.place.level in ("district", "commune")
-                        and first.place.province in ("", best.place.name)):
-                    return Place(first.place.name, first.place.level, best.place.name, first.place.known)
-            return best.place
-        if self.meta.outlet:
-            found = self.gz.bare(fold(self.meta.outlet), self.meta.outlet)
-            if found:
-                return max(found, key=lambda t: LEVEL_RANK[t[2].level])[2]
-        for m in body:
-            if m.with_association:
-                return m.place
-        return body[0].place if body else None
-
-    def _is_dateline(self, m: Mention) -> bool:
-        """``Hà Nội: …`` — a place that only says where the story is from."""
-        if m.prefix or m.with_association:
-            return False
-        for title in (self.meta.title, self.text[:self.text.find("\n") if "\n" in self.text else len(self.text)]):
-            name = m.place.name if m.place else ""
-            if name and re.match(rf"\s*{re.escape(name)}\s*[:–-]", title):
-                return True
-        return False
 
     # .. helpers ......................................................................
     def _sentence_of(self, pos: int) -> Sentence:
@@ -542,13 +509,11 @@ class _Article:
     # .. writing a figure .............................................................
     def _emit(self, i: int, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> None:
         metric = d.metric
-        place = self._entity(a.start, s)
-        stage = self._stage(i, a, s, d, h0, h1)
+        placed = self.entities.entity(a.start, a.end, s.start, s.end)
+        place = placed.place
+        stage, stage_how = self._stage(i, a, s, d, h0, h1)
         bound, bstart = self._bound(a, s)
-        p_start, p_end = self._period(a, s, metric, d)
-        term = self._plan_or_target_period(a, s) if stage == "target" else None
-        if term is not None:  # a target stated for a term covers the term
-            p_start, p_end = term
+        dated = self._period(a, s, metric, d, stage)
         unit = a.unit
         start = bstart
         end = max(a.end, d.noun_end) if unit == "count" else a.end
@@ -556,16 +521,18 @@ class _Article:
                 "“" in self.text[a.end:end]:
             end += 1
         fig = Figure(self.res.source_id, place.name if place else "", place.level if place else "",
-                     place.province if place else "", p_start, p_end, metric, stage,
+                     place.province if place else "", dated.start, dated.end, metric, stage,
                      a.value, a.value_max, unit, bound, d.subgroup, self._quote(s, a.start), start, end)
         self.res.figures.append(fig)
+        self.res.trace.append(TraceRow(fig.source_id, fig.start, fig.metric, d.how or "head noun",
+                                       stage_how, placed.how, placed.words, dated.how, dated.words))
         d.figure = fig
 
     def _denominator(self, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> None:
         ds, de, dv = a.denominator
         reg = self.kn.first("stage", self.folded, h0, h1)
         if d.figure and d.metric in MODEL_METRICS and reg and reg.value == "registered" and \
-                self.kn.find("stage", self.folded, reg.end, h1):
+                any(m.value == "achieved" for m in self.kn.find("stage", self.folded, reg.end, h1)):
             fig = Figure(**{**d.figure.row(), "stage": "registered", "value": dv, "value_max": None,
                             "bound": "exact", "start": ds, "end": d.figure.end})
             self.res.figures.append(fig)
@@ -573,27 +540,28 @@ class _Article:
         else:
             self._residue(ds, de, "denominator (the universe of a share)")
 
-    def _stage(self, i: int, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> str:
+    def _stage(self, i: int, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> tuple[str, str]:
         f, kn = self.folded, self.kn
-        if self._target(a, s):
-            return "target"
+        tgt = self._target(a, s)
+        if tgt:
+            return "target", f"target word before it: {tgt.cue}"
         is_model = d.metric in MODEL_METRICS or d.metric.endswith("_rate")
         if not is_model:
-            return "actual"
+            return "actual", "not a learning model"
         # the words after the number, up to the model title
         head_end = max(d.model_end, min(h1, a.end + 45)) if d.model_end else min(h1, a.end + 45)
         st = kn.first("stage", f, h0, head_end)
         if st:
-            return st.value
+            return st.value, f"stage word after it: {st.cue}"
         # the sentence before it, skipping "đạt" right before a number ("đạt 99,81%": reaches)
         for m in reversed(kn.find("stage", f, s.start, a.start)):
             if m.cue == "đạt" and self._amount_follows(m.end):
                 continue  # "Vĩnh Phúc đạt 99,81%": đạt means "reaches", not a stage
-            return m.value
-        return "achieved"
+            return m.value, f"stage word before it: {m.cue}"
+        return "achieved", "bare 'có X <model>' (default achieved)"
 
-    def _target(self, a: Amount, s: Sentence) -> bool:
-        return self.kn.last("target", self.folded, s.start, a.start) is not None
+    def _target(self, a: Amount, s: Sentence) -> Match | None:
+        return self.kn.last("target", self.folded, s.start, a.start)
 
     def _bound(self, a: Amount, s: Sentence) -> tuple[str, int]:
         if a.value_max is not None:
@@ -609,78 +577,20 @@ class _Article:
             return after.value, a.start
         return "exact", a.start
 
-    # .. entity ........................................................................
-    def _entity(self, pos: int, s: Sentence) -> Place | None:
-        for m in reversed(self.mentions):
-            if m.start >= pos or m.end <= s.start - 0:
-                if m.start >= pos:
-                    continue
-                break
-            if m.in_title:
-                continue
-            place = self._resolve(m) if m.anaphor else m.place
-            if place is not None:
-                return place
-        return self.main
+    # .. entity and period ...............................................................
+    def _paragraph_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
 
-    def _resolve(self, m: Mention) -> Place | None:
-        """An anaphor (``toàn quận``) → the last named place of its level, or the main entity."""
-        lead = self.folded[max(0, m.start - 20):m.start]
-        whole = _WHOLE.search(lead)
-        levels = {"province": {"province"}, "city": {"province", "district"},
-                  "district": {"district"}, "commune": {"commune"}}[m.prefix]
-        if not whole and not (self.main and self.main.level in levels):
-            return None
-        for prev in reversed(self.mentions):
-            if prev.start >= m.start:
-                continue
-            if prev.place and not prev.anaphor and prev.place.level in levels and \
-                    (prev.prefix == "" or _prefix_level(self.kn, prev.prefix) == m.prefix or m.prefix == "city"):
-                return prev.place
-        if self.main and self.main.level in levels:
-            return self.main
-        return None
+    def _clause_at(self, pos: int) -> tuple[int, int]:
+        return self._clause_of(self._sentence_of(pos), pos)
 
-    # .. period .......................................................................
-    def _period_phrase(self, a: Amount, s: Sentence) -> tuple[Period | None, bool]:
-        """The period phrase for ``a`` and whether it stands in the same sentence."""
-        before = [p for p in self.phrases if p.end <= a.start and p.kind != "horizon"]
-        same = [p for p in before if p.start >= s.start]
-        if same:
-            return same[-1], True
-        nxt = [p for p in self.phrases if p.start >= a.end and p.end <= s.end and p.kind != "horizon"]
-        if nxt:
-            return nxt[0], True
-        # carried from earlier sentences: not a plan, not a period that starts after publication
-        carried = [p for p in before if not p.plan and not self._future(p)]
-        return (carried[-1] if carried else None), False
-
-    def _future(self, p: Period) -> bool:
-        pub = self.published
-        return bool(pub and p.period_start and p.period_start > pub)
-
-    def _plan_or_target_period(self, a: Amount, s: Sentence) -> tuple[str, str] | None:
-        p, _ = self._period_phrase(a, s)
-        if p and p.kind == "term":
-            return _iso(p.period_start), _iso(p.period_end)
-        return None
-
-    def _period(self, a: Amount, s: Sentence, metric: str, d: _Decision) -> tuple[str, str]:
-        pub = self.published
-        p, same = self._period_phrase(a, s)
+    def _period(self, a: Amount, s: Sentence, metric: str, d: _Decision, stage: str) -> Dated:
+        clause = self._clause_of(s, a.start)
+        para = self._paragraph_start(a.start)
+        if stage == "target":
+            return self.periods.target(a.start, a.end, clause, (s.start, s.end), para)
         stock = metric in STOCK_METRICS or (metric == "fund_raised" and d.subgroup == "số dư quỹ")
-        if p is None:
-            return "", _iso(pub)
-        if p.kind in ("asof", "asof_pub"):
-            return "", _iso(p.period_end or pub)
-        end = p.period_end or pub
-        if stock:
-            if same:
-                return "", _iso(min(end, pub) if end and pub else end)
-            return "", _iso(pub or end)
-        if p.kind == "term" and not same and pub and p.period_start and pub < (p.period_end or pub):
-            return "", _iso(pub)
-        return _iso(p.period_start), _iso(end)
+        return self.periods.figure(a.start, a.end, clause, (s.start, s.end), para, stock)
 
     def _amount_follows(self, pos: int) -> bool:
         """An amount starts right after ``pos`` (a qualifier such as ``trên`` may stand between)."""
@@ -713,6 +623,7 @@ class _Decision:
     subgroup: str = ""
     noun_end: int = 0
     model_end: int = 0
+    how: str = ""
     figure: Figure | None = None
 
 

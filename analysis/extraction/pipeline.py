@@ -29,10 +29,11 @@ from analysis import __version__
 from analysis.extraction.curation import LOG_COLUMNS, apply_curation
 from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
 from analysis.extraction.textio import ArticleError
+from analysis.extraction.trace import TRACE_COLUMNS, TRACE_PATH_NAME, trace_rows
 from analysis.table.schema import COLUMNS, SCHEMA_VERSION
 
-ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "encoding",
-                   "chars", "figures", "residue", "warnings"]
+ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "subject_how",
+                   "encoding", "chars", "figures", "residue", "warnings"]
 
 
 @dataclass
@@ -162,7 +163,8 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
         echo(f"{o.source_id}: {len(r.figures)} figures, {len(r.residue)} other numbers{note}")
         articles.append({"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
                          "published": r.published.isoformat() if r.published else "",
-                         "published_how": r.published_how, "encoding": r.encoding, "chars": r.chars,
+                         "published_how": r.published_how, "subject_how": r.subject_how,
+                         "encoding": r.encoding, "chars": r.chars,
                          "figures": len(r.figures), "residue": len(r.residue), "warnings": "; ".join(r.warnings)})
     log = []
     if curated_dir is not None:
@@ -189,6 +191,8 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
     _write(folder / "residue.csv", _csv_bytes(residue, RESIDUE_FIELDS))
     _write(folder / "articles.csv", _csv_bytes(articles, ARTICLE_COLUMNS))
     _write(folder / "curation_log.csv", _csv_bytes([e.row() for e in log], LOG_COLUMNS))
+    _write(folder / TRACE_PATH_NAME, _csv_bytes(trace_rows(o.result for o in summary.outcomes if o.result),
+                                                TRACE_COLUMNS))
     inputs = {f"articles/{p.name}": sha256(p) for p in paths}
     for extra in filter(None, [sources_csv] + ([Path(curated_dir) / "corrections.csv",
                                                 Path(curated_dir) / "additions.csv"] if curated_dir else [])):

@@ -1,0 +1,355 @@
+"""The article read as a document, before any of its numbers: whose report it is and when.
+
+Decided once per article, each with the words that decided it (for ``articles.csv`` and the
+trace):
+
+- the **subject** — the association whose report the article is (entity, level, province):
+  from the headline (``Hội Khuyến học huyện X``, a ``X:`` or ``X -`` dateline, a bare name),
+  else the lede's ``Hội Khuyến học <place>``, else the outlet (a district portal or media
+  centre names its district), else the body;
+- the **genre** (review, congress, ceremony) from the headline's words;
+- the **report period** — the year or half-year reviewed, or the term a congress closes;
+- the **as-of date** — the date a stock with no date of its own is read at: the event date
+  (``Ngày 15-12`` with the year of the report), else the publication date, else the end of
+  the report period; never earlier than a year the text places in the present.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from analysis.extraction.knowledge import CueIndex, fold, fold_re
+from analysis.extraction.periods import YEAR, Dating, Period, month_end
+from analysis.extraction.places import LEVEL_RANK, Gazetteer, Mention, Place, find_mentions
+
+
+@dataclass(frozen=True)
+class Subject:
+    place: Place | None
+    how: str  # headline | headline dateline | lede | outlet | body | none
+    words: str = ""  # the words that named it
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    start: date | None
+    end: date | None
+    kind: str  # year | h1 | h2 | m9 | q | term | school_year | ceremony | none
+    how: str
+    words: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    subject: Subject
+    genre: str  # review | congress | ceremony | other
+    report: ReportPeriod
+    published: date | None
+    published_how: str
+    as_of: date | None
+    as_of_how: str
+    event: date | None = None
+
+
+# -- subject ---------------------------------------------------------------------------
+
+def _headline(text: str, title: str) -> list[str]:
+    first = text[:text.find("\n")] if "\n" in text else text[:200]
+    return [t for t in (title, first if len(first) <= 250 else "") if t.strip()]
+
+
+def _is_dateline(head: str, m: Mention) -> bool:
+    return bool(m.place and not m.prefix and not m.with_association
+                and re.match(r"\s*" + re.escape(head[m.start:m.end]) + r"\s*[:–-]", head))
+
+
+def _best_headline_mention(mentions: list[Mention]) -> Mention | None:
+    usable = [m for m in mentions if m.place and not m.in_title and not m.body]
+    if not usable:
+        return None
+    for pick in ([m for m in usable if m.with_association], [m for m in usable if m.prefix]):
+        if pick:
+            return pick[0]
+    return usable[0]
+
+
+def find_subject(text: str, folded: str, title: str, outlet: str, body: list[Mention],
+                 gz: Gazetteer, kn) -> Subject:
+    """The association whose report the article is (see the module docstring for the order)."""
+    outlet_place = _outlet_place(outlet, gz, kn)
+    hint = outlet_place.province if outlet_place else ""
+    for head in _headline(text, title):
+        mentions = [_placed(m, gz, hint, outlet_place) for m in find_mentions(head, fold(head), gz, kn)]
+        best = _best_headline_mention(mentions)
+        if best is None:
+            continue
+        if _is_dateline(head, best):
+            lower = _first_association_below(body, best.place)
+            if lower is not None:
+                return Subject(lower, "headline dateline, unit from the lede", head[best.start:best.end])
+            return Subject(best.place, "headline dateline", head[best.start:best.end])
+        return Subject(best.place, "headline", head[best.start:best.end])
+    lede_end = _lede_end(text)
+    for m in body:
+        if m.start < lede_end and m.with_association and m.place and not m.in_title and not m.body:
+            return Subject(_placed(m, gz, hint, outlet_place).place, "lede", text[m.start:m.end])
+    if outlet_place is not None:
+        return Subject(outlet_place, "outlet", outlet)
+    for m in body:
+        if m.with_association and m.place and not m.in_title:
+            return Subject(m.place, "body (first Hội Khuyến học <place>)", text[m.start:m.end])
+    for m in body:
+        if m.place and not m.in_title:
+            return Subject(m.place, "body (first place)", text[m.start:m.end])
+    return Subject(None, "none")
+
+
+def _placed(m: Mention, gz: Gazetteer, province: str, outlet_place: Place | None) -> Mention:
+    if m.place is None or m.place.known:
+        return m
+    district = outlet_place.name if outlet_place and outlet_place.level == "district" else ""
+    place = m.place
+    if place.level == "commune" and district:
+        unit = gz.units.commune(fold(place.name), province, district)
+        if unit is not None:
+            return replace(m, place=Place(unit.name, "commune", unit.province))
+    return replace(m, place=gz.within(place, province))
+
+
+def _outlet_place(outlet: str, gz: Gazetteer, kn) -> Place | None:
+    if not outlet:
+        return None
+    found = [m.place for m in find_mentions(outlet, fold(outlet), gz, kn) if m.place and not m.anaphor]
+    if not found:
+        return None
+    return max(found, key=lambda p: LEVEL_RANK[p.level])
+
+
+def _first_association_below(body: list[Mention], above: Place) -> Place | None:
+    for m in body[:3]:
+        p = m.place
+        if m.with_association and p and LEVEL_RANK[p.level] > LEVEL_RANK[above.level] \
+                and p.province in ("", above.name):
+            return Place(p.name, p.level, above.name, p.known)
+    return None
+
+
+def _lede_end(text: str) -> int:
+    """End of the first paragraph after the headline (at most 600 characters in)."""
+    first = text.find("\n")
+    if first < 0:
+        return min(len(text), 600)
+    k = first
+    while k < len(text) and text[k] in "\n \t":
+        k += 1
+    end = text.find("\n", k)
+    return min(end if end > 0 else len(text), k + 600)
+
+
+# -- genre and report period ---------------------------------------------------------------
+
+def find_genre(headline: str, kn) -> str:
+    """review (tổng kết, sơ kết…), congress (đại hội), ceremony (tuyên dương, trao học bổng…)."""
+    found = kn.find("genre", fold(headline))
+    return found[0].value if found else "other"
+
+
+_TERM = fold_re(r"(?:nhiệm kì|giai đoạn|khóa)\s+(?:[ivx\d]+\s*[,(]?\s*)?(" + YEAR + r")\s*[-–—]\s*(" + YEAR + r")")
+
+
+def report_period(genre: str, headline: str, phrases: list[Period], event: date | None,
+                  published: date | None) -> ReportPeriod:
+    """The period the article reviews (the default of flows with no period of their own)."""
+    if genre == "congress":
+        rp = _closed_term(headline, phrases, event or published)
+        if rp is not None:
+            return rp
+    if genre == "ceremony" and (event or published):
+        day = event or published
+        return ReportPeriod(day, day, "ceremony", "the ceremony's day")
+    reviewed = _reviewed(phrases)
+    for kinds in (("year", "h1", "h2", "m9", "q"), ("school_year",), ("term",)):
+        for p in reviewed:
+            if p.kind in kinds:
+                return ReportPeriod(p.period_start, p.period_end, p.kind, "first period the text reviews")
+    return ReportPeriod(None, None, "none", "no period found")
+
+
+def _reviewed(phrases: list[Period]) -> list[Period]:
+    kinds = ("year", "h1", "h2", "m9", "q", "school_year", "term")
+    return [p for p in phrases if p.kind in kinds and not p.plan and p.period_end and p.year is not None]
+
+
+def _closed_term(headline: str, phrases: list[Period], day: date | None) -> ReportPeriod | None:
+    m = _TERM.search(fold(headline))
+    new = (int(m.group(1)), int(m.group(2))) if m else None
+    terms = [p for p in phrases if p.kind == "term" and p.period_start and p.period_end]
+    if new is None and terms:
+        new = (terms[-1].period_start.year, terms[-1].period_end.year)
+    if new is None:
+        return None
+    closed = [p for p in terms if p.period_end.year == new[0]]
+    first = closed[0].period_start.year if closed else new[0] - (new[1] - new[0])
+    end = day if day and day.year == new[0] else date(new[0], 12, 31)
+    how = "the term the congress closes" + ("" if closed else " (its length taken from the new term)")
+    return ReportPeriod(date(first, 1, 1), end, "term", how)
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+_EVENT_FULL = fold_re(r"(?:sáng|chiều|tối|trưa|ngày|hôm)\s+(?:ngày\s+)?(?:nay\s+)?\(?(\d{1,2})[/.-](\d{1,2})[/.-](" + YEAR + ")")
+_EVENT = fold_re(r"(?:sáng|chiều|tối|trưa|ngày|hôm)\s+(?:ngày\s+)?(?:nay\s+)?\(?(\d{1,2})[/.-](\d{1,2})(?![\d/.-]\d)")
+
+
+def find_event(folded: str, year_of: callable) -> tuple[date | None, str]:
+    """The day of the event reported (a meeting, a ceremony), from the first paragraphs."""
+    head = folded[:1500]
+    m = _EVENT_FULL.search(head)
+    if m:
+        d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            return d, m.group(0)
+    m = _EVENT.search(head)
+    if m:
+        day, month = int(m.group(1)), int(m.group(2))
+        year = year_of(month, day)
+        d = _valid(day, month, year) if year else None
+        if d:
+            return d, m.group(0)
+    return None, ""
+
+
+def _valid(d: int, m: int, y: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+_DONE = fold_re(r"tuyên dương|khen thưởng|tổng kết|tôn vinh|vinh danh|đạt giải|học sinh giỏi")
+
+
+def kn_done(headline: str) -> bool:
+    """The headline honours results already achieved (``tuyên dương học sinh giỏi năm học …``)."""
+    return bool(_DONE.search(fold(headline)))
+
+
+def event_year(genre: str, headline: str, phrases: list[Period]):
+    """A function (month, day) → the year of an event written without one."""
+    m = _TERM.search(fold(headline))
+    if genre == "congress" and m:
+        year = int(m.group(1))
+        return lambda month, day: year
+    reviewed = _reviewed(phrases)
+    if not reviewed:
+        return lambda month, day: None
+    years = [p for p in reviewed if p.kind != "school_year"]
+    p = years[0] if years else reviewed[0]
+    end = p.period_end
+    if p.kind == "school_year":
+        done = kn_done(headline)
+        first, second = p.period_start.year, p.period_end.year
+        # a school year honoured is over (the event follows it); one given scholarships is starting
+        return lambda month, day: second if done or month < 8 else first
+
+    def year_of(month: int, day: int) -> int:
+        # the event follows (or closes) the period it reviews: "Ngày 10-1" after a year → next year
+        d = _valid(day, month, end.year) or date(end.year, month, 1)
+        return end.year + 1 if d < end - timedelta(days=75) and p.kind != "school_year" else end.year
+
+    return year_of
+
+
+_PRESENT = [
+    fold_re(r"(?:từ\s+)?(?:đầu\s+)?năm\s+(" + YEAR + r")[^.;\n]{0,80}?(?:đến|tới)\s+nay"),
+    fold_re(r"(?:hiện nay|hiện tại|đến nay)\s*\(\s*(?:năm\s+)?(" + YEAR + r")\s*\)"),
+    fold_re(r"(?:trong|của)\s+năm\s+(" + YEAR + r")\s*,?\s*(?:hiện|đã)"),
+]
+
+
+def present_years(folded: str) -> list[tuple[int, str]]:
+    """Years the text places in the present (``từ đầu năm 2024 đến nay``, ``hiện nay (2024)``)."""
+    out = []
+    for pat in _PRESENT:
+        for m in pat.finditer(folded):
+            out.append((int(m.group(1)), m.group(0)))
+    return out
+
+
+_DONE_VERB = fold_re(r"(?<!\w)đã(?!\w)")
+
+
+def past_years(phrases: list[Period], folded: str = "") -> list[int]:
+    """Years the text reports on as done: an as-of or year-to-date phrase, or a period phrase
+    whose clause says ``đã`` (plans, targets and horizons are left out before this)."""
+    out = []
+    for p in phrases:
+        if p.plan or p.year is None:
+            continue
+        if p.kind in ("asof", "ytd") and p.period_end:
+            out.append(p.period_end.year)
+        elif p.kind in ("year", "h1", "h2", "m9", "q") and p.period_start and folded:
+            lo = max(0, p.start - 60)
+            piece = re.split(r"[.;\n]", folded[lo:p.start])[-1] + re.split(r"[.;\n]", folded[p.end:p.end + 80])[0]
+            if _DONE_VERB.search(piece):
+                out.append(p.period_start.year)
+    return out
+
+
+def read_document(text: str, folded: str, title: str, outlet: str, published: date | None,
+                  body: list[Mention], phrases: list[Period], dating: Dating, gz: Gazetteer,
+                  kn: CueIndex) -> Document:
+    """Subject, genre, report period and dates of one article."""
+    heads = _headline(text, title)
+    headline = " ".join(heads)
+    genre = find_genre(headline, kn)
+    subject = find_subject(text, folded, title, outlet, body, gz, kn)
+    event, _ = find_event(folded, event_year(genre, headline, phrases))
+    pub, pub_how = dating.published, dating.how
+    if dating.how not in _FIRM_DATING:
+        pub, pub_how = None, ""
+    if event is not None and pub is not None and event > pub and not _explicit_year(folded, event):
+        event = _before(event, pub)
+    if pub is None and event is not None:
+        pub, pub_how = event, "event date and report year"
+    report = report_period(genre, headline, phrases, event, pub)
+    if pub is None and report.end is not None:
+        pub, pub_how = report.end, "end of the report period"
+    if dating.how != "sources.csv":
+        pub, pub_how = _not_before_present(pub, pub_how, folded, phrases)
+    as_of, as_of_how = (event, "event date") if event else (pub, pub_how)
+    if as_of and pub and dating.how != "sources.csv" and as_of < pub:
+        as_of, as_of_how = pub, pub_how
+    return Document(subject, genre, report, pub, pub_how, as_of, as_of_how, event)
+
+
+_FIRM_DATING = ("sources.csv", "text timestamp", "event date in the text")
+
+
+def _explicit_year(folded: str, event: date) -> bool:
+    return bool(_EVENT_FULL.search(folded[:1500]))
+
+
+def _before(event: date, published: date) -> date:
+    """An event written without its year happened on or before the article's date."""
+    year = published.year if (event.month, event.day) <= (published.month, published.day) else published.year - 1
+    return _valid(event.day, event.month, year) or event
+
+
+def _not_before_present(pub: date | None, how: str, folded: str, phrases: list[Period]) -> tuple[date | None, str]:
+    """An inferred date is never earlier than a year the text reports on or calls the present."""
+    years = [y for y, _ in present_years(folded)] + past_years(phrases, folded)
+    if not years:
+        return pub, how
+    latest = max(years)
+    if pub is None:
+        return date(latest, 12, 31), "latest year the text reports on"
+    if latest > pub.year:
+        return date(latest, 12, 31), f"{how}, moved to {latest}: the text reports on {latest} as done or present"
+    return pub, how
+
+
+def resolve_month_end(year: int, month: int) -> date:
+    return month_end(year, month)

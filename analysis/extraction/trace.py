@@ -1,0 +1,45 @@
+"""How each figure was placed: the trace written beside the figures table.
+
+One row per extracted figure, keyed like the curation key (``source_id, start, metric``):
+which rule set the metric, the stage, the entity (subject, sub-unit, level word, fallback…)
+and the period (own phrase, document as-of date, report period, fallback…), with the words
+that decided them. The overview report lists the rows whose entity or period is a fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+TRACE_PATH_NAME = "figures_trace.csv"
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    source_id: str
+    start: int
+    metric: str
+    metric_how: str
+    stage_how: str
+    entity_how: str
+    entity_words: str
+    period_how: str
+    period_words: str
+
+    def row(self) -> dict:
+        return dict(self.__dict__)
+
+    @property
+    def fallback(self) -> bool:
+        """Entity or period decided by a default rather than by words next to the figure."""
+        return "fallback" in self.period_how or self.entity_how in ("no subject found",) or \
+            "fallback" in self.entity_how
+
+
+TRACE_COLUMNS = [f.name for f in fields(TraceRow)]
+
+
+def trace_rows(results) -> list[dict]:
+    """All trace rows of some :class:`~analysis.extraction.extract.ArticleResult` s, in key order."""
+    rows = [t.row() for r in results for t in r.trace]
+    rows.sort(key=lambda r: (r["source_id"], int(r["start"]), r["metric"]))
+    return rows
