@@ -47,14 +47,20 @@ _RECIPIENT_CLASSES = MODEL_METRICS | {"@person", "@family", "@clan", "@unit", "@
                       "branches", "associations", "award_recipients"}
 _DONOR_CLASSES = {"@unit", "@person"}
 _LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
-_HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)có\s+(?:chi hội|ban khuyến học|tổ khuyến học|hội khuyến học)")
+_HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)(?:có|lập|thành lập|xây dựng|duy trì)\s+(?:được\s+)?(?:chi hội|ban khuyến học|tổ khuyến học|hội khuyến học|quỹ khuyến học)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
 _PASSIVE_AWARD = fold_re(r"(?:được|đã được)\s+(?:khen thưởng|tặng thưởng|tặng|trao|nhận|cấp|tuyên dương|biểu dương)")
 _PHONE = re.compile(r"(?<![\d.,/])(?:\+84|0)\d{2,3}[ .]?\d{3,4}[ .]?\d{3,4}(?![\d])")
 _REACHES = fold_re(r"(?:^|\s)đạt\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
-_GAVE = fold_re(r"[^;.]{0,40}(?:ủng hộ|đóng góp|tài trợ)")
-_LINK = fold_re(r"(?:là|đạt|:|có|gồm|tới|lên)\s*(?:trên|hơn|gần|khoảng)?\s*$")
+_GAVE = fold_re(r"[^;.]{0,60}(?:ủng hộ|đóng góp|tài trợ|quyên góp)")
+_RAISING_BEFORE = fold_re(r"(?:vận động|huy động|thu|quyên góp|xây dựng)(?:\s+được)?\s+$")
+_LINK = fold_re(r"(?:là|đạt|:|có|gồm|tới|lên)\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
+# a generic noun of a learning-model title named with a stage word ("số gia đình đạt danh hiệu: 1.716")
+_CLASS_MODEL = {"@family": "learning_families", "@clan": "learning_clans", "@community": "learning_communities",
+                "@unit": "learning_units"}
+_LABEL_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres", "donors",
+                  "award_recipients"}
 _SHARE_OF = fold_re(r"(?:số\s+|các\s+|tổng số\s+)?")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
@@ -403,14 +409,18 @@ class _Article:
             d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
             if cls == "@clan":
                 d.metric = "promoting_clans"
-            d.subgroup = self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])].strip(" ,")
+            elif m.group(0).endswith(fold("quỹ khuyến học")):
+                d.reason = "a unit with its own fund, not a metric of the vocabulary"
+                return
+            d.subgroup = "" if cls == "@clan" else self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])].strip(" ,")
             return
         # given an award or a scholarship
         award = self._award_context(s, a.start)
         after_award = kn.first("context", f, d.noun_end, min(h1, d.noun_end + 40))
         passive_award = bool((after_award and after_award.value == "award"
                               and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
-                             or (cls == "@person" and _PASSIVE_AWARD.search(f, d.noun_end, h1)))
+                             or (cls == "@person" and _PASSIVE_AWARD.search(f, d.noun_end, h1))
+                             or (cls == "@person" and self._listed_before_passive(d.noun_end, s, a)))
         if (cls in _RECIPIENT_CLASSES or (model and cls is None)) and (award or passive_award):
             d.metric = "award_recipients"
             d.subgroup = self._noun_phrase(hs, h1)
@@ -432,9 +442,10 @@ class _Article:
             return
         # donors
         donation = kn.last("context", f, s.start, a.start)
+        clause_end = self._clause_of(s, a.start)[1]
         if cls in _DONOR_CLASSES and (
                 (donation and donation.value == "donation")
-                or _GAVE.match(f[d.noun_end:h1])):
+                or _GAVE.match(f[d.noun_end:clause_end])):
             d.metric = "donors"
             return
         if cls and not cls.startswith("@"):
@@ -442,14 +453,41 @@ class _Article:
             if cls in ("associations", "branches"):
                 d.subgroup = self._org_subgroup(noun[0].end, h1)
             return
-        # "Số hội viên: 12.500", "tổng số hội viên là 12.500 người"
-        if cls in (None, "@person"):
-            back = self.kn.last("noun", f, max(self._prev_end(i, s), a.start - 40), a.start)
-            if back and not back.value.startswith("@") and _LINK.search(f[back.end:a.start]):
-                d.metric = back.value
+        # "Số hội viên: 12.500", "tổng số hội viên là 12.500 người", "Số gia đình đăng ký “GĐHT”: 1.942 gia đình"
+        if cls in (None, "@person", "@family", "@clan", "@community", "@unit", "@place"):
+            label = self._label_metric(i, a, s)
+            if label is not None:
+                d.metric, d.how = label
                 return
         what = self.text[hs:hs + 25].split(",")[0].strip() or "nothing after it"
         d.reason = f"not in the vocabulary ({what})"
+
+    def _listed_before_passive(self, pos: int, s: Sentence, a: Amount) -> bool:
+        """``7 học sinh đạt giải … và 118 học sinh đạt giải … được tuyên dương``."""
+        end = self._clause_of(s, a.start)[1]
+        m = _PASSIVE_AWARD.search(self.folded, pos, end)
+        return bool(m and not re.search(r"[;:]", self.folded[pos:m.start()]))
+
+    def _label_metric(self, i: int, a: Amount, s: Sentence) -> tuple[str, str] | None:
+        """The metric a label before the number names: ``<label>: N``, ``<label> là N``."""
+        f, kn = self.folded, self.kn
+        lo = max(self._prev_end(i, s), a.start - 90)
+        link = _LINK.search(f, lo, a.start)
+        if link is None:
+            return None
+        found = kn.find("model", f, lo, link.start()) + kn.find("noun", f, lo, link.start())
+        for m in sorted(found, key=lambda m: (m.start, -m.end), reverse=True):
+            if m.value == "learning_models" or m.value == "@place":
+                continue
+            if not m.value.startswith("@"):
+                if m.value in MODEL_METRICS or m.value in _LABEL_METRICS:
+                    return m.value, f"label before the number: {m.cue}"
+                return None
+            model = _CLASS_MODEL.get(m.value)
+            if model and kn.find("stage", f, m.end, link.start()):
+                return model, f"label names {m.cue} with a stage word"
+            return None
+        return None
 
     def _classify_money(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
@@ -470,7 +508,8 @@ class _Article:
         d.metric = "awards_paid" if cue.value == "award" else "fund_raised"
         if d.metric == "fund_raised":
             bal = kn.last("balance", f, s.start, a.start)
-            reaches = cue.cue.startswith(fold("quỹ")) and _REACHES.search(f, cue.end, a.start)
+            reaches = cue.cue.startswith(fold("quỹ")) and _REACHES.search(f, cue.end, a.start) \
+                and not _RAISING_BEFORE.search(f, max(s.start, cue.start - 25), cue.start)
             if bal or reaches:  # "tổng quỹ …", "quỹ khuyến học các cấp đạt 35,6 tỷ": a balance
                 d.subgroup = "số dư quỹ"
 
