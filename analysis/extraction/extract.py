@@ -47,7 +47,7 @@ _RECIPIENT_CLASSES = MODEL_METRICS | {"@person", "@family", "@clan", "@unit", "@
                       "branches", "associations", "award_recipients"}
 _DONOR_CLASSES = {"@unit", "@person"}
 _LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
-_HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)(?:có|lập|thành lập|xây dựng|duy trì)\s+(?:được\s+)?(?:chi hội|ban khuyến học|tổ khuyến học|hội khuyến học|quỹ khuyến học)")
+_HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)(?:có|lập|thành lập|xây dựng|duy trì)\s+(?:được\s+)?(?:chi hội|ban khuyến học|tổ khuyến học|hội khuyến học|quỹ khuyến học|trung tâm học tập cộng đồng)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
 _PASSIVE_AWARD = fold_re(r"(?:được|đã được)\s+(?:khen thưởng|tặng thưởng|tặng|trao|nhận|cấp|tuyên dương|biểu dương)")
@@ -407,6 +407,8 @@ class _Article:
         if cls in ("@unit", "@community", "@place", "@clan") and _HAS_BRANCH.match(f, hs):
             m = _HAS_BRANCH.match(f, hs)
             d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
+            if m.group(0).endswith(fold("trung tâm học tập cộng đồng")):
+                d.metric = "learning_centres"
             if cls == "@clan":
                 d.metric = "promoting_clans"
             elif m.group(0).endswith(fold("quỹ khuyến học")):
@@ -440,6 +442,10 @@ class _Article:
             if noun and noun[1] in MODEL_METRICS:
                 d.noun_end = noun[0].end
             return
+        implied = self._implied_model(a, s, cls, d.noun_end)
+        if implied is not None:  # "27.640 gia đình, 214 dòng họ và 96 thôn được công nhận"
+            d.metric, d.how = implied, "generic noun with a stage word: the learning model implied"
+            return
         # donors
         donation = kn.last("context", f, s.start, a.start)
         clause_end = self._clause_of(s, a.start)[1]
@@ -462,6 +468,24 @@ class _Article:
         what = self.text[hs:hs + 25].split(",")[0].strip() or "nothing after it"
         d.reason = f"not in the vocabulary ({what})"
 
+    def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> str | None:
+        """A generic noun (hộ, dòng họ, thôn) followed in its clause by a stage word, in a sentence
+        about learning models; people only where ``công dân học tập`` is named nearby."""
+        f, kn = self.folded, self.kn
+        model = _CLASS_MODEL.get(cls or "")
+        if cls == "@person":
+            prev = self._previous_sentence(s)
+            lo = prev.start if prev else s.start
+            if kn.find("model", f, lo, s.end) and any(m.value == "learning_citizens" for m in kn.find("model", f, lo, s.end)):
+                model = "learning_citizens"
+        if model is None:
+            return None
+        clause_end = self._clause_of(s, a.start)[1]
+        st = kn.first("stage", f, pos, min(clause_end, pos + 70))
+        if st is None or re.search(r"[;:]", f[pos:st.start]):
+            return None
+        return model
+
     def _listed_before_passive(self, pos: int, s: Sentence, a: Amount) -> bool:
         """``7 học sinh đạt giải … và 118 học sinh đạt giải … được tuyên dương``."""
         end = self._clause_of(s, a.start)[1]
@@ -476,7 +500,7 @@ class _Article:
         if link is None:
             return None
         found = kn.find("model", f, lo, link.start()) + kn.find("noun", f, lo, link.start())
-        for m in sorted(found, key=lambda m: (m.start, -m.end), reverse=True):
+        for m in sorted(found, key=lambda m: (m.start, m.end), reverse=True):
             if m.value == "learning_models" or m.value == "@place":
                 continue
             if not m.value.startswith("@"):
@@ -491,8 +515,9 @@ class _Article:
 
     def _classify_money(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
-        per = kn.first("per_unit", f, max(s.start, a.start - 15), min(h1, a.end + 12))
-        if per and (per.end <= a.start or per.start == a.end or f[a.end:per.start].isspace()):
+        per = kn.first("per_unit", f, max(s.start, a.start - 30), min(h1, a.end + 12))
+        if per and (per.end <= a.start or per.start == a.end or f[a.end:per.start].isspace()) and \
+                not re.search(r"\d", f[per.end:a.start]):
             d.reason = "amount per person or unit, not a total"
             return
         cue = kn.last("context", f, s.start, a.start)
@@ -502,6 +527,9 @@ class _Article:
             prev = self._previous_sentence(s)
             if prev is not None:
                 cue = kn.last("context", f, prev.start, prev.end)
+        if cue is None and kn.last("balance", f, s.start, a.start):  # "Số dư chuyển sang năm 2024: 482 triệu"
+            d.metric, d.subgroup, d.how = "fund_raised", "số dư quỹ", "fund balance label"
+            return
         if cue is None:
             d.reason = "money with no stated purpose (fund or awards)"
             return
@@ -523,14 +551,11 @@ class _Article:
             d.reason = f"share of {self.text[noun[0].start:noun[0].end]}, not a metric of the vocabulary"
             return
         if noun and noun[1].startswith("@"):
-            cls = noun[1]
-            if model and (model.value in _COMPATIBLE.get(cls, ()) or model.value == "learning_models"):
-                d.metric = model.value + "_rate"
-            elif cls in ("@family", "@clan") and kn.find("stage", f, noun[0].end, h1):
-                d.metric = {"@family": "learning_families", "@clan": "learning_clans"}[cls] + "_rate"
-            else:
+            metric = self._class_rate(i, a, s, noun, model, h1)
+            if metric is None:
                 d.reason = f"share of {self.text[noun[0].start:noun[0].end]}, not a metric of the vocabulary"
                 return
+            d.metric = metric
         elif noun:
             d.metric = noun[1] + "_rate"
         elif model:
@@ -538,12 +563,50 @@ class _Article:
         else:
             back = kn.last("model", f, s.start, a.start)
             other = kn.last("noun", f, max(self._prev_end(i, s), s.start), a.start)
+            labelled = self._rate_label(a, s)
             if back and not (other and other.start > back.end and not other.value.startswith("@")):
                 d.metric = back.value + "_rate"
+            elif labelled:
+                d.metric = labelled + "_rate"
             else:
                 d.reason = "share of something outside the vocabulary"
                 return
         d.noun_end = a.end
+
+    def _class_rate(self, i: int, a: Amount, s: Sentence, noun: tuple[Match, str], model: Match | None,
+                    h1: int) -> str | None:
+        """``85% gia đình, 70% dòng họ … đạt các danh hiệu học tập``, ``chiếm 82,6% số hộ``."""
+        f, kn, cls = self.folded, self.kn, noun[1]
+        own = _CLASS_MODEL.get(cls)
+        if model and model.value in _COMPATIBLE.get(cls, ()):
+            return model.value + "_rate"
+        if model and model.value == "learning_models":
+            return (own or "learning_models") + "_rate"
+        clause_end = self._clause_of(s, a.start)[1]
+        later = kn.first("model", f, noun[0].end, clause_end)
+        if later and (later.value in _COMPATIBLE.get(cls, ()) or (own and later.value == "learning_models")):
+            return (later.value if later.value != "learning_models" else own) + "_rate"
+        if own and kn.find("stage", f, noun[0].end, min(clause_end, noun[0].end + 60)):
+            return own + "_rate"
+        prev = self.decisions.get(i - 1)
+        if own and prev is not None and prev.metric == own and prev.figure is not None and \
+                prev.amount.end > s.start and a.start - prev.amount.end < 80:
+            return own + "_rate"  # "1.584.200 gia đình đạt …, chiếm 82,6% số hộ"
+        return None
+
+    def _rate_label(self, a: Amount, s: Sentence) -> str | None:
+        """``tỷ lệ hộ đăng ký cao nhất, đạt 98,7%``: the share's model named before it."""
+        f, kn = self.folded, self.kn
+        k = f.rfind(fold("tỉ lệ"), s.start, a.start)
+        if k < 0:
+            return None
+        model = kn.first("model", f, k, a.start)
+        if model and model.value != "learning_models":
+            return model.value
+        noun = kn.first("noun", f, k, a.start)
+        if noun and noun.value in _CLASS_MODEL and kn.find("stage", f, noun.end, a.start):
+            return _CLASS_MODEL[noun.value]
+        return None
 
     # .. writing a figure .............................................................
     def _emit(self, i: int, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> None:
