@@ -51,6 +51,9 @@ class Document:
     as_of: date | None
     as_of_how: str
     event: date | None = None
+    next_start: date | None = None  # the period plans and targets are for, by default
+    next_end: date | None = None
+    next_how: str = ""
 
 
 # -- subject ---------------------------------------------------------------------------
@@ -322,7 +325,22 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     as_of, as_of_how = (event, "event date") if event else (pub, pub_how)
     if as_of and pub and dating.how != "sources.csv" and as_of < pub:
         as_of, as_of_how = pub, pub_how
-    return Document(subject, genre, report, pub, pub_how, as_of, as_of_how, event)
+    nxt = next_period(genre, headline, report)
+    return Document(subject, genre, report, pub, pub_how, as_of, as_of_how, event, *nxt)
+
+
+def next_period(genre: str, headline: str, report: ReportPeriod) -> tuple[date | None, date | None, str]:
+    """The period a plan is for when a target names none: the new term of a congress, the next
+    year after a year's review, the second half after a first half."""
+    m = _TERM.search(fold(headline))
+    if genre == "congress" and m:
+        return date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31), "the congress's new term"
+    end = report.end
+    if genre == "review" and end is not None and report.kind == "year":
+        return date(end.year + 1, 1, 1), date(end.year + 1, 12, 31), "the year after the one reviewed"
+    if genre == "review" and end is not None and report.kind == "h1":
+        return date(end.year, 7, 1), date(end.year, 12, 31), "the half-year after the one reviewed"
+    return None, None, ""
 
 
 _FIRM_DATING = ("sources.csv", "text timestamp", "event date in the text")

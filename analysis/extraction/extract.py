@@ -239,7 +239,9 @@ class _Article:
         self.mentions = [self._place_in(m, ctx_province) for m in self.mentions]
         self.entities = EntityReader(text, folded, self.mentions, self.main,
                                      lambda prefix: _prefix_level(self.ex.kn, prefix), self.kn)
-        self.periods = PeriodReader(text, timed, doc.as_of, doc.report.start, doc.report.end, doc.as_of_how)
+        self.periods = PeriodReader(text, timed, doc.as_of, doc.report.start, doc.report.end, doc.as_of_how,
+                                    (doc.next_start, doc.next_end), doc.next_how, doc.genre == "congress",
+                                    doc.event or (doc.published if doc.published_how == "sources.csv" else None))
 
         phones = [(m.start(), m.end()) for m in _PHONE.finditer(folded)]
         claimed = [(d.start, d.end) for d in self.dates] + phones
@@ -692,6 +694,11 @@ class _Article:
         if stage == "target":
             return self.periods.target(a.start, a.end, clause, (s.start, s.end), para)
         stock = metric in STOCK_METRICS or (metric == "fund_raised" and d.subgroup == "số dư quỹ")
+        if metric == "award_recipients" and self.doc.genre == "congress" and \
+                self.kn.first("at_event", self.folded, s.start, a.start):
+            at = self.periods.at_event()
+            if at is not None:
+                return at
         return self.periods.figure(a.start, a.end, clause, (s.start, s.end), para, stock)
 
     def _amount_follows(self, pos: int) -> bool:

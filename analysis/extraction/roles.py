@@ -26,6 +26,9 @@ from analysis.extraction.periods import Period
 from analysis.extraction.places import LEVEL_RANK, Mention, Place
 
 _LIST_GAP = fold_re(r"^\s*(?:,|và|hoặc|cùng)\s*(?:(?:các\s+)?(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s+)?$")
+_COUNTED_BEFORE = fold_re(r"\d[\d.,]*\s+(?:hội khuyến học|hội|chi hội|ban khuyến học|trung tâm[^\d,.;]{0,30})\s+(?:các\s+)?$")
+_LEVEL_LIST_AFTER = fold_re(r"\s*(?:,|và|/)\s*(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)(?!\w)")
+_LEVEL_LIST_BEFORE = fold_re(r"(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s*(?:,|và|/)\s*$")
 _OF = fold_re(r"(?:của|thuộc)\s+(?:[^\W\d_]+\s+){0,4}$")
 _PAREN_AFTER = re.compile(r"^\s*\(\s*$")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|khắp|cấp|trong)\s+$")
@@ -52,12 +55,14 @@ class EntityReader:
         self.starts = [m.start for m in mentions]
         self.subject = subject
         self.prefix_level = prefix_level  # folded prefix → level
+        self._sentence_start = 0
 
     def entity(self, start: int, end: int, sent_start: int, sent_end: int) -> Placed:
         """The entity of the figure at ``start:end`` in the sentence ``sent_start:sent_end``."""
         after = self._in_parentheses_after(end, sent_end)
         if after is not None:
             return after
+        self._sentence_start = sent_start
         lo = bisect.bisect_left(self.starts, sent_start)
         hi = bisect.bisect_left(self.starts, start)
         for k in range(hi - 1, lo - 1, -1):
@@ -74,6 +79,8 @@ class EntityReader:
     def _reporting(self, k: int, m: Mention, pos: int) -> Placed | None:
         words = self.text[m.start:m.end]
         if m.anaphor:
+            if self._generic_level(m):
+                return None
             place = self._resolve(k, m)
             return Placed(place, "level named with the figure", words) if place else None
         p = m.place
@@ -84,6 +91,16 @@ class EntityReader:
         if self.subject and p == self.subject:
             return Placed(p, "subject named in the sentence", words)
         return Placed(p, "sub-unit named in the sentence", words)
+
+    def _generic_level(self, m: Mention) -> bool:
+        """``9 Hội Khuyến học huyện, thành phố``, ``các xã, thị trấn``: a kind of unit counted or
+        listed, not a level the figure is read at."""
+        if m.body:
+            return False
+        if _COUNTED_BEFORE.search(self.folded, max(0, m.start - 40), m.start):
+            return True
+        return bool(_LEVEL_LIST_AFTER.match(self.folded, m.end) or _LEVEL_LIST_BEFORE.search(
+            self.folded, max(0, m.start - 16), m.start))
 
     def _above_subject(self, p: Place) -> bool:
         """A place above the subject (its province, the country): an awarding or directing body."""
@@ -148,10 +165,9 @@ class EntityReader:
         if m.body:
             return None  # the association of another level: an awarding or directing body
         whole = _WHOLE.search(self.folded, max(0, m.start - 12), m.start)
-        para = self.text.rfind("\n", 0, m.start)
         for j in range(k - 1, -1, -1):
             prev = self.mentions[j]
-            if prev.start < para:
+            if prev.start < self._sentence_start:
                 break
             if prev.place and not prev.anaphor and not prev.in_title and prev.place.level in levels:
                 return prev.place
@@ -212,8 +228,11 @@ class PeriodReader:
     except an explicit as-of date for the stocks of its own paragraph)."""
 
     def __init__(self, text: str, timed: list[TimedPhrase], as_of: date | None, report_start: date | None,
-                 report_end: date | None, as_of_how: str):
+                 report_end: date | None, as_of_how: str, next_period=(None, None), next_how: str = "",
+                 next_first: bool = False, event: date | None = None):
         self.text = text
+        self.next_period, self.next_how, self.next_first = next_period, next_how, next_first
+        self.event = event
         self.timed = timed
         self.starts = [t.period.start for t in timed]
         self.as_of, self.as_of_how = as_of, as_of_how
@@ -224,10 +243,12 @@ class PeriodReader:
         return [t for t in self.timed[i:j] if t.role in roles and t.period.end <= hi]
 
     def own(self, a0: int, a1: int, clause: tuple[int, int], sent: tuple[int, int],
-            roles: tuple[str, ...]) -> TimedPhrase | None:
+            roles: tuple[str, ...], sentence_roles: tuple[str, ...] | None = None) -> TimedPhrase | None:
         """The phrase of the figure: in its clause before it, after it, then in its sentence."""
-        for lo, hi, last in ((clause[0], a0, True), (a1, clause[1], False), (sent[0], a0, True), (a1, sent[1], False)):
-            found = self._in(lo, hi, roles)
+        wide = roles if sentence_roles is None else sentence_roles
+        for lo, hi, last, rs in ((clause[0], a0, True, roles), (a1, clause[1], False, roles),
+                                 (sent[0], a0, True, wide), (a1, sent[1], False, wide)):
+            found = self._in(lo, hi, rs)
             if found:
                 return found[-1] if last else found[0]
         return None
@@ -243,10 +264,14 @@ class PeriodReader:
             earlier = self._in(para_start, sent[0], ("target",))
             t = earlier[-1] if earlier else None
             how = "target horizon earlier in the paragraph"
+        if t is None and self.next_first and self.next_period[1] is not None:
+            return Dated(iso(self.next_period[0]), iso(self.next_period[1]), f"target: {self.next_how}")
         if t is None:
             earlier = self._in(0, para_start, ("target",))
             t = earlier[-1] if earlier else None
             how = "target horizon of the plan section before"
+        if t is None and self.next_period[1] is not None:
+            return Dated(iso(self.next_period[0]), iso(self.next_period[1]), f"target: {self.next_how}")
         if t is None:
             return Dated("", iso(self.report[1] or self.as_of), "target with no horizon: report period end (fallback)")
         p = t.period
@@ -254,9 +279,17 @@ class PeriodReader:
             return Dated("", iso(p.period_end), how, self._words(t))
         return Dated(iso(p.period_start), iso(p.period_end or self.as_of), how, self._words(t))
 
+    def at_event(self) -> Dated | None:
+        """Honours handed out at the event reported (``Tại đại hội…``, ``Dịp này…``): its day."""
+        if self.event is None:
+            return None
+        return Dated(iso(self.event), iso(self.event), "honours given at the event: its day")
+
     def figure(self, a0: int, a1: int, clause, sent, para_start: int, stock: bool) -> Dated:
         """Period of an actual (not target) figure."""
-        t = self.own(a0, a1, clause, sent, ("during", "asof", "baseline"))
+        roles = ("during", "asof", "baseline")
+        # an as-of date in another clause does not make a flow cumulative
+        t = self.own(a0, a1, clause, sent, roles, roles if stock else ("during", "baseline"))
         if t is None and stock:
             carried = [x for x in self._in(para_start, sent[0], ("asof",)) if x.period.kind == "asof"]
             if carried:
