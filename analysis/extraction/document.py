@@ -163,10 +163,10 @@ _TERM = fold_re(r"(?:nhiệm kì|giai đoạn|khóa)\s+(?:[ivx\d]+\s*[,(]?\s*)?(
 
 
 def report_period(genre: str, headline: str, phrases: list[Period], event: date | None,
-                  published: date | None) -> ReportPeriod:
+                  published: date | None, all_phrases: list[Period] | None = None) -> ReportPeriod:
     """The period the article reviews (the default of flows with no period of their own)."""
     if genre == "congress":
-        rp = _closed_term(headline, phrases, event or published)
+        rp = _closed_term(headline, all_phrases or phrases, event or published)
         if rp is not None:
             return rp
     if genre == "ceremony" and (event or published):
@@ -185,12 +185,21 @@ def _reviewed(phrases: list[Period]) -> list[Period]:
     return [p for p in phrases if p.kind in kinds and not p.plan and p.period_end and p.year is not None]
 
 
-def _closed_term(headline: str, phrases: list[Period], day: date | None) -> ReportPeriod | None:
+def new_term(headline: str, phrases: list[Period]) -> tuple[int, int] | None:
+    """The term a congress opens: in its headline, else the latest term the text names."""
     m = _TERM.search(fold(headline))
-    new = (int(m.group(1)), int(m.group(2))) if m else None
+    if m:
+        return int(m.group(1)), int(m.group(2))
     terms = [p for p in phrases if p.kind == "term" and p.period_start and p.period_end]
-    if new is None and terms:
-        new = (terms[-1].period_start.year, terms[-1].period_end.year)
+    if not terms:
+        return None
+    latest = max(terms, key=lambda p: p.period_start)
+    return latest.period_start.year, latest.period_end.year
+
+
+def _closed_term(headline: str, phrases: list[Period], day: date | None) -> ReportPeriod | None:
+    new = new_term(headline, phrases)
+    terms = [p for p in phrases if p.kind == "term" and p.period_start and p.period_end]
     if new is None:
         return None
     closed = [p for p in terms if p.period_end.year == new[0]]
@@ -239,12 +248,11 @@ def kn_done(headline: str) -> bool:
     return bool(_DONE.search(fold(headline)))
 
 
-def event_year(genre: str, headline: str, phrases: list[Period]):
+def event_year(genre: str, headline: str, phrases: list[Period], all_phrases: list[Period] | None = None):
     """A function (month, day) → the year of an event written without one."""
-    m = _TERM.search(fold(headline))
-    if genre == "congress" and m:
-        year = int(m.group(1))
-        return lambda month, day: year
+    term = new_term(headline, all_phrases or phrases) if genre == "congress" else None
+    if term:
+        return lambda month, day: term[0]
     reviewed = _reviewed(phrases)
     if not reviewed:
         return lambda month, day: None
@@ -303,21 +311,21 @@ def past_years(phrases: list[Period], folded: str = "") -> list[int]:
 
 def read_document(text: str, folded: str, title: str, outlet: str, published: date | None,
                   body: list[Mention], phrases: list[Period], dating: Dating, gz: Gazetteer,
-                  kn: CueIndex) -> Document:
+                  kn: CueIndex, all_phrases: list[Period] | None = None) -> Document:
     """Subject, genre, report period and dates of one article."""
     heads = _headline(text, title)
     headline = " ".join(heads)
     genre = find_genre(headline, kn)
     subject = find_subject(text, folded, title, outlet, body, gz, kn)
-    event, _ = find_event(folded, event_year(genre, headline, phrases))
+    event, _ = find_event(folded, event_year(genre, headline, phrases, all_phrases))
     pub, pub_how = dating.published, dating.how
     if dating.how not in _FIRM_DATING:
         pub, pub_how = None, ""
-    if event is not None and pub is not None and event > pub and not _explicit_year(folded, event):
-        event = _before(event, pub)
+    if event is not None and pub is not None and not _explicit_year(folded, event):
+        event = _before(event, pub)  # reported right after it: the latest such day not after publication
     if pub is None and event is not None:
         pub, pub_how = event, "event date and report year"
-    report = report_period(genre, headline, phrases, event, pub)
+    report = report_period(genre, headline, phrases, event, pub, all_phrases)
     if pub is None and report.end is not None:
         pub, pub_how = report.end, "end of the report period"
     if dating.how != "sources.csv":
@@ -325,16 +333,17 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     as_of, as_of_how = (event, "event date") if event else (pub, pub_how)
     if as_of and pub and dating.how != "sources.csv" and as_of < pub:
         as_of, as_of_how = pub, pub_how
-    nxt = next_period(genre, headline, report)
+    nxt = next_period(genre, headline, report, all_phrases or phrases)
     return Document(subject, genre, report, pub, pub_how, as_of, as_of_how, event, *nxt)
 
 
-def next_period(genre: str, headline: str, report: ReportPeriod) -> tuple[date | None, date | None, str]:
+def next_period(genre: str, headline: str, report: ReportPeriod,
+                phrases: list[Period]) -> tuple[date | None, date | None, str]:
     """The period a plan is for when a target names none: the new term of a congress, the next
     year after a year's review, the second half after a first half."""
-    m = _TERM.search(fold(headline))
-    if genre == "congress" and m:
-        return date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31), "the congress's new term"
+    term = new_term(headline, phrases) if genre == "congress" else None
+    if term:
+        return date(term[0], 1, 1), date(term[1], 12, 31), "the congress's new term"
     end = report.end
     if genre == "review" and end is not None and report.kind == "year":
         return date(end.year + 1, 1, 1), date(end.year + 1, 12, 31), "the year after the one reviewed"

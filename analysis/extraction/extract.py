@@ -224,7 +224,7 @@ class _Article:
         timed = phrase_roles(self.phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
         reported = [t.period for t in timed if t.role in ("during", "asof")]
         doc = read_document(text, folded, self.meta.title, self.meta.outlet, self.meta.published,
-                            self.mentions, reported, dating, self.gz, self.kn)
+                            self.mentions, reported, dating, self.gz, self.kn, self.phrases)
         self.doc = doc
         self.published = doc.published
         self.res.published, self.res.published_how = doc.published, doc.published_how
@@ -251,6 +251,7 @@ class _Article:
         amounts.sort(key=lambda a: a.start)
         self.amounts = amounts
         self._amount_starts = [x.start for x in amounts]
+        self.entities.amount_starts = self._amount_starts
         self.decisions: dict[int, _Decision] = {}
         for i, amount in enumerate(amounts):
             self._read_amount(i, amount)
@@ -484,7 +485,7 @@ class _Article:
             return None
         clause_end = self._clause_of(s, a.start)[1]
         st = kn.first("stage", f, pos, min(clause_end, pos + 70))
-        if st is None or re.search(r"[;:]", f[pos:st.start]):
+        if st is None or re.search(r"[;:]", f[pos:st.start]) or (st.cue == "đạt" and self._amount_follows(st.end)):
             return None
         return model
 
@@ -613,7 +614,8 @@ class _Article:
     # .. writing a figure .............................................................
     def _emit(self, i: int, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> None:
         metric = d.metric
-        placed = self.entities.entity(a.start, a.end, s.start, s.end)
+        nxt = self._amount_starts[i + 1] if i + 1 < len(self._amount_starts) else None
+        placed = self.entities.entity(a.start, a.end, s.start, s.end, self._clause_of(s, a.start)[1], nxt)
         place = placed.place
         stage, stage_how = self._stage(i, a, s, d, h0, h1)
         bound, bstart = self._bound(a, s)

@@ -161,7 +161,8 @@ _PLAN = fold_re(r"(?:phương hướng|nhiệm vụ|kế hoạch|triển khai|ph
 _Y = r"(?:\s+(?:năm\s+)?(" + YEAR + r"))?"
 _PHRASES: list[tuple[str, re.Pattern[str]]] = [
     ("term", fold_re(r"(?:nhiệm kì|giai đoạn|khóa)\s+(?:[ivx\d]+\s*[,(]?\s*)?(" + YEAR + r")\s*[-–—]\s*(" + YEAR + r")")),
-    ("school_year", fold_re(r"năm học\s+(" + YEAR + r")\s*[-–—]\s*(" + YEAR + r")")),
+    ("school_year", fold_re(r"năm học\s+(?:mới\s+)?(" + YEAR + r")\s*[-–—]\s*(" + YEAR + r")")),
+    ("day", fold_re(r"(?:ngày|sáng|chiều|tối|trưa)\s+(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](" + YEAR + r")(?!\d)")),
     ("h1", fold_re(r"(?:6|sáu) tháng đầu năm" + _Y)),
     ("h2", fold_re(r"(?:6|sáu) tháng cuối năm" + _Y)),
     ("m9", fold_re(r"(?:9|chín) tháng(?: đầu năm)?" + _Y)),
@@ -177,7 +178,7 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
     ("year", fold_re(r"năm qua()")),
 ]
 # words one of which a phrase of each pattern must contain (a cheap test before the regex)
-_PHRASE_KEYS = [("nhiệm kì", "giai đoạn", "khóa"), ("năm học",), ("tháng đầu",), ("tháng cuối",), ("tháng",),
+_PHRASE_KEYS = [("nhiệm kì", "giai đoạn", "khóa"), ("năm học",), ("ngày", "sáng", "chiều", "tối", "trưa"), ("tháng đầu",), ("tháng cuối",), ("tháng",),
                 ("quí",), ("đến", "tới"), ("đến", "tới"), ("đến", "tới"), ("đến", "tới"), ("từ đầu năm",),
                 ("nay", "hiện"), ("năm",), ("trong năm",), ("năm qua",)]
 _PHRASE_KEYS = [tuple(fold(k) for k in keys) for keys in _PHRASE_KEYS]
@@ -228,6 +229,9 @@ def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
         return Period(a, b, kind, date(y1, 1, 1), date(y2, 12, 31), y1, plan)
     if kind == "asof_pub":
         return Period(a, b, kind, None, None, None, plan)
+    if kind == "day":
+        d = _valid(int(g[0]), int(g[1]), int(g[2]))
+        return Period(a, b, kind, d, d, d.year, plan) if d else None
     if kind == "horizon":  # "đến năm 2020": the deadline of a programme, not a period of figures
         return Period(a, b, kind, None, date(int(g[0]), 12, 31), int(g[0]), True)
     if kind == "asof":

@@ -212,6 +212,8 @@ def _name_at(text: str, pos: int) -> str:
             continue
         if not (token[0].isupper() or (token.isdigit() and len(token) <= 2 and not words)):
             break
+        if token.isdigit() and re.match(r"[.,]\d", text[m.end():m.end() + 2]):
+            break  # "thị trấn 2,96 tỷ": a number, not ward 2
         words.append(token)
         end = m.end()
         if len(words) == 3 or token.isdigit():

@@ -29,6 +29,7 @@ _LIST_GAP = fold_re(r"^\s*(?:,|và|hoặc|cùng)\s*(?:(?:các\s+)?(?:xã|phườ
 _COUNTED_BEFORE = fold_re(r"\d[\d.,]*\s+(?:hội khuyến học|hội|chi hội|ban khuyến học|trung tâm[^\d,.;]{0,30})\s+(?:các\s+)?$")
 _LEVEL_LIST_AFTER = fold_re(r"\s*(?:,|và|/)\s*(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)(?!\w)")
 _LEVEL_LIST_BEFORE = fold_re(r"(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh)\s*(?:,|và|/)\s*$")
+_AT = fold_re(r"(?:^|\s)(?:ở|tại)\s+$")
 _OF = fold_re(r"(?:của|thuộc)\s+(?:[^\W\d_]+\s+){0,4}$")
 _PAREN_AFTER = re.compile(r"^\s*\(\s*$")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|khắp|cấp|trong)\s+$")
@@ -55,11 +56,17 @@ class EntityReader:
         self.starts = [m.start for m in mentions]
         self.subject = subject
         self.prefix_level = prefix_level  # folded prefix → level
+        self.amount_starts: list[int] | None = None  # set once the amounts are known
         self._sentence_start = 0
 
-    def entity(self, start: int, end: int, sent_start: int, sent_end: int) -> Placed:
+    def entity(self, start: int, end: int, sent_start: int, sent_end: int, clause_end: int | None = None,
+               next_start: int | None = None) -> Placed:
         """The entity of the figure at ``start:end`` in the sentence ``sent_start:sent_end``."""
         after = self._in_parentheses_after(end, sent_end)
+        if after is None:
+            after = self._located_after(end, min(clause_end or sent_end, next_start or sent_end))
+        if after is None:
+            after = self._respectively(start, sent_start, sent_end)
         if after is not None:
             return after
         self._sentence_start = sent_start
@@ -142,6 +149,39 @@ class EntityReader:
         gap = self.text[prev.end:m.start]
         return bool(prev.place and m.place and _PAREN_AFTER.match(gap)
                     and LEVEL_RANK[m.place.level] < LEVEL_RANK[prev.place.level])
+
+    def _located_after(self, end: int, limit: int) -> Placed | None:
+        """``21/22 dòng họ đăng ký ở xã Canh Tân …``: a unit below the subject placed right after."""
+        k = bisect.bisect_left(self.starts, end)
+        if k >= len(self.mentions):
+            return None
+        m = self.mentions[k]
+        if m.start >= limit or m.anaphor or m.place is None or m.start - end > 40:
+            return None
+        if not _AT.search(self.folded, end, m.start) or re.search(r"\d", self.folded[end:m.start]):
+            return None
+        s = self.subject
+        if s is not None and LEVEL_RANK[m.place.level] <= LEVEL_RANK[s.level]:
+            return None
+        return Placed(m.place, "sub-unit placed right after the figure (ở/tại)", self.text[m.start:m.end])
+
+    def _respectively(self, start: int, sent_start: int, sent_end: int) -> Placed | None:
+        """``huyện A và huyện B … lần lượt đạt X và Y``: the k-th place goes with the k-th figure."""
+        k = self.folded.rfind("lần lượt", sent_start, start)
+        if k < 0 or self.amount_starts is None:
+            return None
+        lo, hi = bisect.bisect_left(self.starts, sent_start), bisect.bisect_left(self.starts, k)
+        places = [m for m in self.mentions[lo:hi] if m.place and not m.anaphor and not m.in_title]
+        i0, i1 = bisect.bisect_left(self.amount_starts, k), bisect.bisect_left(self.amount_starts, sent_end)
+        figures = self.amount_starts[i0:i1]
+        if len(places) < 2 or start not in figures:
+            return None
+        places = places[-len(figures):] if len(places) >= len(figures) else places
+        idx = figures.index(start)
+        if len(places) != len(figures) or idx >= len(places):
+            return None
+        m = places[idx]
+        return Placed(m.place, "place paired with the figure by 'lần lượt'", self.text[m.start:m.end])
 
     def _in_parentheses_after(self, end: int, sent_end: int) -> Placed | None:
         """``96,2% (Khoái Châu)``: a unit in parentheses right after the figure."""
