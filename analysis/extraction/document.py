@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from analysis.extraction.knowledge import CueIndex, fold, fold_re
 from analysis.extraction.periods import YEAR, Dating, Period, month_end
@@ -83,8 +84,13 @@ def find_subject(text: str, folded: str, title: str, outlet: str, body: list[Men
     """The association whose report the article is (see the module docstring for the order)."""
     outlet_place = _outlet_place(outlet, gz, kn)
     hint = outlet_place.province if outlet_place else ""
+    first_end = text.find("\n") if "\n" in text else -1
     for head in _headline(text, title):
-        mentions = [_placed(m, gz, hint, outlet_place) for m in find_mentions(head, fold(head), gz, kn)]
+        if first_end >= 0 and head == text[:first_end]:
+            found = [m for m in body if m.end <= first_end]  # the article's first line: already read
+        else:
+            found = find_mentions(head, fold(head), gz, kn)
+        mentions = [_placed(m, gz, hint, outlet_place) for m in found]
         best = _best_headline_mention(mentions)
         if best is None:
             continue
@@ -124,6 +130,15 @@ def _placed(m: Mention, gz: Gazetteer, province: str, outlet_place: Place | None
 def _outlet_place(outlet: str, gz: Gazetteer, kn) -> Place | None:
     if not outlet:
         return None
+    return _outlet_place_cached(outlet, gz)
+
+
+@lru_cache(maxsize=4096)
+def _outlet_place_cached(outlet: str, gz: Gazetteer) -> Place | None:
+    """Outlets repeat across a corpus: each is read once."""
+    from analysis.extraction.knowledge import knowledge
+
+    kn = knowledge()
     found = [m.place for m in find_mentions(outlet, fold(outlet), gz, kn) if m.place and not m.anaphor]
     if not found:
         return None
@@ -273,19 +288,25 @@ def event_year(genre: str, headline: str, phrases: list[Period], all_phrases: li
     return year_of
 
 
-_PRESENT = [
-    fold_re(r"(?:từ\s+)?(?:đầu\s+)?năm\s+(" + YEAR + r")[^.;\n]{0,80}?(?:đến|tới)\s+nay"),
-    fold_re(r"(?:hiện nay|hiện tại|đến nay)\s*\(\s*(?:năm\s+)?(" + YEAR + r")\s*\)"),
-    fold_re(r"(?:trong|của)\s+năm\s+(" + YEAR + r")\s*,?\s*(?:hiện|đã)"),
-]
+_NOW = fold_re(r"((?:đến|tới)\s+nay)|hiện nay|hiện tại")
+_YEAR_BEFORE_NOW = fold_re(r"năm\s+(" + YEAR + r")(?!.*năm\s+" + YEAR + r")[^.;\n]*$")
+_YEAR_IN_BRACKETS = fold_re(r"\s*\(\s*(?:năm\s+)?(" + YEAR + r")\s*\)")
 
 
 def present_years(folded: str) -> list[tuple[int, str]]:
-    """Years the text places in the present (``từ đầu năm 2024 đến nay``, ``hiện nay (2024)``)."""
+    """Years the text places in the present (``từ đầu năm 2024 đến nay``, ``năm 2024 … đến nay``,
+    ``hiện nay (2024)``): looked for only around the words for "now"."""
     out = []
-    for pat in _PRESENT:
-        for m in pat.finditer(folded):
-            out.append((int(m.group(1)), m.group(0)))
+    for now in _NOW.finditer(folded):
+        m = _YEAR_IN_BRACKETS.match(folded, now.end())
+        if m:
+            out.append((int(m.group(1)), folded[now.start():m.end()]))
+            continue
+        if now.group(1):
+            lo = max(0, now.start() - 90)
+            m = _YEAR_BEFORE_NOW.search(folded, lo, now.start())
+            if m:
+                out.append((int(m.group(1)), folded[m.start():now.end()]))
     return out
 
 

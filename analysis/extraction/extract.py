@@ -31,6 +31,7 @@ from analysis.extraction.periods import (
 )
 from analysis.extraction.places import Gazetteer, Mention, find_mentions, gazetteer
 from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
+from analysis.extraction.spans import Spans
 from analysis.extraction.textio import ArticleError, read_article
 from analysis.extraction.trace import TraceRow
 
@@ -219,7 +220,7 @@ class _Article:
         phrases = find_period_phrases(folded)
         dating = infer_dating(folded, phrases, self.meta.published)
         self.phrases = [p.resolve(dating.report_year, dating.published) for p in phrases]
-        self._phrase_spans = [(p.start, p.end) for p in self.phrases]
+        self._in_phrase = Spans((p.start, p.end) for p in self.phrases)
         self.mentions = find_mentions(text, folded, self.gz, self.kn)
         timed = phrase_roles(self.phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
         reported = [t.period for t in timed if t.role in ("during", "asof")]
@@ -355,7 +356,7 @@ class _Article:
         if label:
             d.reason = label.value
             return
-        if any(p.start <= a.start < p.end for p in self.phrases):
+        if self._in_phrase.covers(a.start):
             d.reason = "part of a period phrase"
             return
         ordinal = kn.ends_with("ordinal", f, max(s.start, a.start - 12), a.start)
@@ -475,19 +476,18 @@ class _Article:
         """A generic noun (hộ, dòng họ, thôn) followed in its clause by a stage word, in a sentence
         about learning models; people only where ``công dân học tập`` is named nearby."""
         f, kn = self.folded, self.kn
-        model = _CLASS_MODEL.get(cls or "")
-        if cls == "@person":
-            prev = self._previous_sentence(s)
-            lo = prev.start if prev else s.start
-            if kn.find("model", f, lo, s.end) and any(m.value == "learning_citizens" for m in kn.find("model", f, lo, s.end)):
-                model = "learning_citizens"
-        if model is None:
+        if cls not in _CLASS_MODEL and cls != "@person":
             return None
         clause_end = self._clause_of(s, a.start)[1]
         st = kn.first("stage", f, pos, min(clause_end, pos + 70))
         if st is None or re.search(r"[;:]", f[pos:st.start]) or (st.cue == "đạt" and self._amount_follows(st.end)):
             return None
-        return model
+        if cls == "@person":
+            prev = self._previous_sentence(s)
+            lo = prev.start if prev else s.start
+            named = any(m.value == "learning_citizens" for m in kn.find("model", f, lo, s.end))
+            return "learning_citizens" if named else None
+        return _CLASS_MODEL[cls]
 
     def _listed_before_passive(self, pos: int, s: Sentence, a: Amount) -> bool:
         """``7 học sinh đạt giải … và 118 học sinh đạt giải … được tuyên dương``."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from analysis.extraction.knowledge import fold, fold_re
+from analysis.extraction.spans import Spans
 
 YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
 _D = ""  # the "not inside a number" check is done where the patterns are tried
@@ -66,10 +67,10 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
     starts = [m.start() for m in _DIGIT_RUN.finditer(folded)
               if m.start() == 0 or folded[m.start() - 1] not in "/.,"]
     spans: list[DateSpan] = []
-    taken: list[tuple[int, int]] = []
+    taken = _TakenList()
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return not taken.set.overlaps(a, b)
 
     def followed_by_noun(end: int) -> bool:
         return bool(counted_noun and counted_noun.match(folded, _skip(folded, end)))
@@ -118,6 +119,16 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
         taken.append((m.start(), m.end()))
     spans.sort(key=lambda s: s.start)
     return spans
+
+
+class _TakenList:
+    """``taken.append((a, b))`` as before, answered by an interval set (no quadratic rescans)."""
+
+    def __init__(self):
+        self.set = Spans()
+
+    def append(self, span: tuple[int, int]) -> None:
+        self.set.add(*span)
 
 
 def _skip(s: str, i: int) -> int:
@@ -203,12 +214,12 @@ def _make(kind: str, a: int, b: int, year: int, plan: bool, month: int | None = 
 
 def find_period_phrases(folded: str) -> list[Period]:
     out: list[Period] = []
-    taken: list[tuple[int, int]] = []
+    taken = _TakenList()
     for (kind, pat), keys in zip(_PHRASES, _PHRASE_KEYS, strict=True):  # keys: a cheap test first
         if not any(k in folded for k in keys):
             continue
         for m in pat.finditer(folded):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if taken.set.overlaps(m.start(), m.end()):
                 continue
             plan = bool(_PLAN.search(folded[max(0, m.start() - 60):m.start()]))
             p = _phrase(kind, m, plan)

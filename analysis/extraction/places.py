@@ -17,6 +17,7 @@ from pathlib import Path
 
 from analysis.extraction.adminunits import AdminUnits, NameMatcher, admin_units
 from analysis.extraction.knowledge import Knowledge, fold, fold_re, knowledge
+from analysis.extraction.spans import Spans
 from analysis.paths import KNOWLEDGE_DIR, REFERENCE_DIR
 from analysis.table.clusters import cluster_label
 
@@ -158,12 +159,12 @@ def find_mentions(text: str, folded: str, gz: Gazetteer, kn: Knowledge | None = 
     """Every place mention in reading order (explicit names, anaphors, clusters, the nation)."""
     kn = kn or knowledge()
     out: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
 
     def add(m: Mention) -> None:
-        if any(m.start < e and s < m.end for s, e in taken):
+        if taken.overlaps(m.start, m.end):
             return
-        taken.append((m.start, m.end))
+        taken.add(m.start, m.end)
         out.append(m)
 
     for m in _CLUSTER.finditer(folded):
@@ -193,6 +194,17 @@ def find_mentions(text: str, folded: str, gz: Gazetteer, kn: Knowledge | None = 
     return [_annotate(m, folded, kn) for m in out]
 
 
+def _annotate(m: Mention, folded: str, kn: Knowledge) -> Mention:
+    lo = max(0, m.start - 60)
+    title = kn.last("person_title", folded, lo, m.start)
+    in_title = False
+    if title is not None:
+        between = folded[title.end:m.start]
+        in_title = len(between.split()) <= 5 and not re.search(r"[,;.:]", between)
+    assoc = bool(_ASSOC_BEFORE.search(folded, lo, m.start))
+    return Mention(m.start, m.end, m.place, m.prefix, m.anaphor, in_title, assoc, m.body)
+
+
 def _name_at(text: str, pos: int) -> str:
     """The capitalised words (or a ward number) starting at ``pos``: ``Quế Võ``, ``1``.
 
@@ -220,17 +232,6 @@ def _name_at(text: str, pos: int) -> str:
             break
     name = text[pos:end].rstrip(" -")
     return name if words else ""
-
-
-def _annotate(m: Mention, folded: str, kn: Knowledge) -> Mention:
-    before = folded[max(0, m.start - 60):m.start]
-    title = kn.last("person_title", before, 0, len(before))
-    in_title = False
-    if title is not None:
-        between = before[title.end:]
-        in_title = len(between.split()) <= 5 and not re.search(r"[,;.:]", between)
-    assoc = bool(_ASSOC_BEFORE.search(before))
-    return Mention(m.start, m.end, m.place, m.prefix, m.anaphor, in_title, assoc, m.body)
 
 
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+)\s+$")

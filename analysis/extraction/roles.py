@@ -275,6 +275,8 @@ class PeriodReader:
         self.event = event
         self.timed = timed
         self.starts = [t.period.start for t in timed]
+        self._targets = [t for t in timed if t.role == "target"]
+        self._target_starts = [t.period.start for t in self._targets]
         self.as_of, self.as_of_how = as_of, as_of_how
         self.report = (report_start, report_end)
 
@@ -307,8 +309,8 @@ class PeriodReader:
         if t is None and self.next_first and self.next_period[1] is not None:
             return Dated(iso(self.next_period[0]), iso(self.next_period[1]), f"target: {self.next_how}")
         if t is None:
-            earlier = self._in(0, para_start, ("target",))
-            t = earlier[-1] if earlier else None
+            k = bisect.bisect_left(self._target_starts, para_start) - 1
+            t = self._targets[k] if k >= 0 else None
             how = "target horizon of the plan section before"
         if t is None and self.next_period[1] is not None:
             return Dated(iso(self.next_period[0]), iso(self.next_period[1]), f"target: {self.next_how}")
