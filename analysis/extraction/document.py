@@ -322,6 +322,8 @@ def past_years(phrases: list[Period], folded: str = "") -> list[int]:
             continue
         if p.kind in ("asof", "ytd") and p.period_end:
             out.append(p.period_end.year)
+        elif p.start < 0 and p.period_start:  # the headline's reviewed period
+            out.append(p.period_start.year)
         elif p.kind in ("year", "h1", "h2", "m9", "q") and p.period_start and folded:
             lo = max(0, p.start - 60)
             piece = re.split(r"[.;\n]", folded[lo:p.start])[-1] + re.split(r"[.;\n]", folded[p.end:p.end + 80])[0]
@@ -337,11 +339,22 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     heads = _headline(text, title)
     headline = " ".join(heads)
     genre = find_genre(headline, kn)
+    if title and not text.startswith(title):  # the headline's own periods come first
+        from analysis.extraction.periods import find_period_phrases
+
+        own = [p for p in find_period_phrases(fold(title)) if p.year is not None and not p.plan]
+        own = [replace(p, start=-1, end=-1) for p in own]
+        phrases = own + phrases
+        all_phrases = own + (all_phrases or [])
     subject = find_subject(text, folded, title, outlet, body, gz, kn)
-    event, _ = find_event(folded, event_year(genre, headline, phrases, all_phrases))
     pub, pub_how = dating.published, dating.how
     if dating.how not in _FIRM_DATING:
         pub, pub_how = None, ""
+    year_of = event_year(genre, headline, phrases, all_phrases)
+    if pub is not None:
+        base = year_of
+        year_of = lambda month, day: base(month, day) or pub.year  # noqa: E731 — adjusted by _before
+    event, _ = find_event(folded, year_of)
     if event is not None and pub is not None and not _explicit_year(folded, event):
         event = _before(event, pub)  # reported right after it: the latest such day not after publication
     if pub is None and event is not None:
