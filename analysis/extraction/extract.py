@@ -34,10 +34,10 @@ from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_
 from analysis.extraction.spans import Spans
 from analysis.extraction.textio import ArticleError, read_article
 from analysis.extraction.trace import TraceRow
+from analysis.table.vocabulary import MODEL_COUNT_METRICS, STOCK_METRICS
 
-STOCK_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres"}
-MODEL_METRICS = {"learning_families", "learning_clans", "learning_communities", "learning_units",
-                 "learning_citizens", "learning_models"}
+# learning-model counts, and "learning_models" (the models counted together, read but not a figure)
+MODEL_METRICS = frozenset(MODEL_COUNT_METRICS) | {"learning_models"}
 # which generic noun may carry which learning-model title ("101 thôn … đạt Cộng đồng học tập")
 _COMPATIBLE = {
     "@family": {"learning_families"}, "@clan": {"learning_clans"},

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-STOCK_METRICS = frozenset({"members", "associations", "branches", "promoting_clans", "learning_centres"})
+from analysis.table.vocabulary import STOCK_METRICS
 
 
 def period_kind(row: Mapping) -> str:
