@@ -48,15 +48,9 @@ _RECIPIENT_CLASSES = MODEL_METRICS | {"@person", "@family", "@clan", "@unit", "@
                       "branches", "associations", "award_recipients"}
 _DONOR_CLASSES = {"@unit", "@person"}
 _LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
-_HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)(?:có|lập|thành lập|xây dựng|duy trì)\s+(?:được\s+)?(?:chi hội|ban khuyến học|tổ khuyến học|hội khuyến học|quỹ khuyến học|trung tâm học tập cộng đồng)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
-_PASSIVE_AWARD = fold_re(r"(?:được|đã được)\s+(?:khen thưởng|tặng thưởng|tặng|trao|nhận|cấp|tuyên dương|biểu dương)")
 _PHONE = re.compile(r"(?<![\d.,/])(?:\+84|0)\d{2,3}[ .]?\d{3,4}[ .]?\d{3,4}(?![\d])")
-_REACHES = fold_re(r"(?:^|\s)đạt\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
-_GAVE = fold_re(r"[^;.]{0,60}(?:ủng hộ|đóng góp|tài trợ|quyên góp)")
-_RAISING_BEFORE = fold_re(r"(?:vận động|huy động|thu|quyên góp|xây dựng)(?:\s+được)?\s+$")
-_LINK = fold_re(r"(?:là|đạt|:|có|gồm|tới|lên)\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
 # a generic noun of a learning-model title named with a stage word ("số gia đình đạt danh hiệu: 1.716")
 _CLASS_MODEL = {"@family": "learning_families", "@clan": "learning_clans", "@community": "learning_communities",
                 "@unit": "learning_units"}
@@ -194,6 +188,7 @@ class Extractor:
         self.scanner = NumberScanner(self.kn)
         self.nouns = _noun_pattern(self.kn)
         self._counted = re.compile(r"[“\"']?\s*(?:" + self.nouns.pattern + ")")
+        self.grammar = Grammar(self.kn)
 
     # .. entry point ..................................................................
     def extract(self, text: str, meta: SourceMeta) -> ArticleResult:
@@ -202,6 +197,23 @@ class Extractor:
         art = _Article(self, text, folded, meta, res)
         art.run()
         return res
+
+
+class Grammar:
+    """The few patterns of the extractor's grammar, built from the knowledge tables' word lists
+    (``has_verb``, ``has_org``, ``passive_award``, ``gave``, ``raising``, ``link`` and the bound
+    qualifiers): the code keeps the shape, the tables the words."""
+
+    def __init__(self, kn: Knowledge):
+        w = kn.words
+        qualifier = w("bound")
+        # "74 đơn vị trường có Chi hội khuyến học", "17 dòng họ đã lập quỹ khuyến học"
+        self.has_branch = re.compile(r"[^;.]{0,60}?(?<!\w)" + w("has_verb") + r"\s+(?:được\s+)?" + w("has_org"))
+        self.passive_award = re.compile(fold("(?:được|đã được)") + r"\s+" + w("passive_award"))
+        self.reaches = re.compile(r"(?:^|\s)" + fold("đạt") + r"\s*" + qualifier + r"?\s*$")
+        self.gave = re.compile(r"[^;]{0,60}?" + w("gave"))  # within the clause (dots group digits)
+        self.raising_before = re.compile(w("raising") + r"(?:\s+" + fold("được") + r")?\s+$")
+        self.link = re.compile(w("link") + r"\s*" + qualifier + r"?\s*$")
 
 
 class _Article:
@@ -408,8 +420,9 @@ class _Article:
         if noun and noun[1] in MODEL_METRICS:
             model = noun[0]
         # a collective with a branch ("74 đơn vị trường có Chi hội khuyến học")
-        if cls in ("@unit", "@community", "@place", "@clan") and _HAS_BRANCH.match(f, hs):
-            m = _HAS_BRANCH.match(f, hs)
+        g = self.ex.grammar
+        if cls in ("@unit", "@community", "@place", "@clan") and g.has_branch.match(f, hs):
+            m = g.has_branch.match(f, hs)
             d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
             if m.group(0).endswith(fold("trung tâm học tập cộng đồng")):
                 d.metric = "learning_centres"
@@ -425,7 +438,7 @@ class _Article:
         after_award = kn.first("context", f, d.noun_end, min(h1, d.noun_end + 40))
         passive_award = bool((after_award and after_award.value == "award"
                               and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
-                             or (cls == "@person" and _PASSIVE_AWARD.search(f, d.noun_end, h1))
+                             or (cls == "@person" and g.passive_award.search(f, d.noun_end, h1))
                              or (cls == "@person" and self._listed_before_passive(d.noun_end, s, a)))
         if (cls in _RECIPIENT_CLASSES or (model and cls is None)) and (award or passive_award):
             d.metric = "award_recipients"
@@ -455,7 +468,7 @@ class _Article:
         clause_end = self._clause_of(s, a.start)[1]
         if cls in _DONOR_CLASSES and (
                 (donation and donation.value == "donation")
-                or _GAVE.match(f[d.noun_end:clause_end])):
+                or g.gave.match(f[d.noun_end:clause_end])):
             d.metric = "donors"
             return
         if cls and not cls.startswith("@"):
@@ -492,14 +505,14 @@ class _Article:
     def _listed_before_passive(self, pos: int, s: Sentence, a: Amount) -> bool:
         """``7 học sinh đạt giải … và 118 học sinh đạt giải … được tuyên dương``."""
         end = self._clause_of(s, a.start)[1]
-        m = _PASSIVE_AWARD.search(self.folded, pos, end)
+        m = self.ex.grammar.passive_award.search(self.folded, pos, end)
         return bool(m and not re.search(r"[;:]", self.folded[pos:m.start()]))
 
     def _label_metric(self, i: int, a: Amount, s: Sentence) -> tuple[str, str] | None:
         """The metric a label before the number names: ``<label>: N``, ``<label> là N``."""
         f, kn = self.folded, self.kn
         lo = max(self._prev_end(i, s), a.start - 90)
-        link = _LINK.search(f, lo, a.start)
+        link = self.ex.grammar.link.search(f, lo, a.start)
         if link is None:
             return None
         found = kn.find("model", f, lo, link.start()) + kn.find("noun", f, lo, link.start())
@@ -539,8 +552,9 @@ class _Article:
         d.metric = "awards_paid" if cue.value == "award" else "fund_raised"
         if d.metric == "fund_raised":
             bal = kn.last("balance", f, s.start, a.start)
-            reaches = cue.cue.startswith(fold("quỹ")) and _REACHES.search(f, cue.end, a.start) \
-                and not _RAISING_BEFORE.search(f, max(s.start, cue.start - 25), cue.start)
+            g = self.ex.grammar
+            reaches = cue.cue.startswith(fold("quỹ")) and g.reaches.search(f, cue.end, a.start) \
+                and not g.raising_before.search(f, max(s.start, cue.start - 25), cue.start)
             if bal or reaches:  # "tổng quỹ …", "quỹ khuyến học các cấp đạt 35,6 tỷ": a balance
                 d.subgroup = "số dư quỹ"
 

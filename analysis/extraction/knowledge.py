@@ -164,6 +164,12 @@ class Knowledge(_Lookups):
     def pattern(self, kind: str) -> re.Pattern[str]:
         return self._patterns[kind]
 
+    def words(self, kind: str) -> str:
+        """The cues of a kind as one regex group (folded, longest first) for building grammar:
+        ``kn.words("gave")`` → ``(?:ủng\\s+hộ|…)``. Raises KeyError for a kind with no rows."""
+        cues = sorted(self._by_kind[kind], key=len, reverse=True)
+        return "(?:" + "|".join(r"\s+".join(map(re.escape, c.split())) for c in cues) + ")"
+
     def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
         """Non-overlapping, longest-first matches of a kind within ``folded[start:end]``."""
         pat = self._patterns.get(kind)
