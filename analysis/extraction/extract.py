@@ -61,6 +61,7 @@ _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
 
+_QUOTE_MAX = 320  # characters: a quote is the sentence, else its clause, else a window around the number
 RESIDUE_FIELDS = ["source_id", "text", "start", "end", "reason", "quote"]
 
 
@@ -301,16 +302,26 @@ class _Article:
         prev = self.sentences[i]
         return None if "\n" in self.text[prev.end:s.start] else prev
 
-    def _quote(self, s: Sentence, pos: int) -> str:
+    def _quote(self, s: Sentence, pos: int, end: int | None = None) -> str:
+        """The sentence stating the figure; in a long sentence its clause; in a long clause (a
+        run-on line, a table flattened into text) a window of words around the number."""
         a, b = s.start, s.end
-        if b - a > 320:
+        if b - a > _QUOTE_MAX:
             a, b = self._clause_of(s, pos)
+        if b - a > _QUOTE_MAX:
+            end = max(end or pos, pos)
+            lo, hi = max(a, pos - _QUOTE_MAX // 2), min(b, max(end, pos + _QUOTE_MAX // 2))
+            k = self.text.rfind(" ", a, lo + 1)
+            lo = k + 1 if k >= a else lo
+            k = self.text.find(" ", hi)
+            hi = k if 0 <= k < b else b
+            a, b = lo, hi
         return self.text[a:b].strip()
 
     def _residue(self, start: int, end: int, reason: str) -> None:
         s = self._sentence_of(start)
         self.res.residue.append(Residue(self.res.source_id, self.text[start:end], start, end,
-                                        reason, self._quote(s, start)))
+                                        reason, self._quote(s, start, end)))
 
     def _vague(self) -> None:
         for m in self.kn.find("vague", self.folded):
@@ -642,7 +653,7 @@ class _Article:
             end += 1
         fig = Figure(self.res.source_id, place.name if place else "", place.level if place else "",
                      place.province if place else "", dated.start, dated.end, metric, stage,
-                     a.value, a.value_max, unit, bound, d.subgroup, self._quote(s, a.start), start, end)
+                     a.value, a.value_max, unit, bound, d.subgroup, self._quote(s, start, end), start, end)
         self.res.figures.append(fig)
         self.res.trace.append(TraceRow(fig.source_id, fig.start, fig.metric, d.how or "head noun",
                                        stage_how, placed.how, placed.words, dated.how, dated.words))

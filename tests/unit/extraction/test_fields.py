@@ -25,3 +25,16 @@ def test_checks_do_not_import_the_schema():
     code = "import sys, analysis.table.checks; print('analysis.table.schema' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_quotes_stay_short_on_a_run_on_line():
+    from analysis.extraction.extract import SourceMeta, extract_article
+
+    filler = "các cấp hội tiếp tục tuyên truyền vận động " * 40
+    text = filler + "toàn huyện có 12.400 hội viên " + filler + "và 315 chi hội " + filler
+    res = extract_article(text, SourceMeta("q", title="Hội Khuyến học huyện Kim Động tổng kết năm 2023"))
+    assert {f.metric for f in res.figures} == {"members", "branches"}
+    for f in res.figures:
+        assert len(f.quote) <= 330 and text[f.start:f.end] in f.quote
+    for r in res.residue:
+        assert len(r.quote) <= 330
