@@ -22,6 +22,8 @@ from analysis.paths import KNOWLEDGE_DIR, REFERENCE_DIR
 from analysis.table.clusters import cluster_label
 
 ALIASES_PATH = KNOWLEDGE_DIR / "place_aliases.csv"
+_NOT_BARE = {fold("Hồ Chí Minh")}
+_NEXT_WORD = re.compile(r"[ \t]([^\W\d_][\w]*)")
 LEVEL_RANK = {"national": 0, "cluster": 1, "province": 2, "district": 3, "commune": 4}
 _WORD = re.compile(r"[^\W_]+|-")
 _ANAPHOR_LEAD = fold_re(r"(?:toàn|cả|địa bàn|khuyến học|thành hội|của|ở|tại)\s+$")
@@ -68,6 +70,8 @@ class Gazetteer:
         self._folded_provinces.update({fold(a): n for a, n in read_aliases().items()})
         names: dict[str, object] = {k: "district" for k in self.units.districts}
         names.update({k: "province" for k in self._folded_provinces})
+        for key in _NOT_BARE:  # "tư tưởng Hồ Chí Minh": a person; the city is written with its prefix
+            names.pop(key, None)
         self._matcher = NameMatcher(names)
 
     def province(self, name: str) -> Place:
@@ -128,9 +132,14 @@ class Gazetteer:
         provinces is left unplaced (``known=False``) for :meth:`within` to settle.
         """
         out = []
-        for a, b, key, level in self._matcher.find(folded):
+        found = self._matcher.find(folded)
+        starts = {t[0] for t in found}
+        for a, b, key, level in found:
             if not all(w[:1].isupper() or w[:1].isdigit() for w in text[a:b].split() if w not in "-–"):
                 continue
+            nxt = _NEXT_WORD.match(text, b)
+            if nxt and nxt.group(1)[0].isupper() and nxt.start(1) not in starts:
+                continue  # "Điện Biên Phủ", "Kim Sơn Hotel": part of a longer proper name
             if level == "province":
                 prov = self._folded_provinces[key]
                 out.append((a, b, Place(prov, "province", prov)))

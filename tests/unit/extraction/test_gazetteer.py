@@ -69,3 +69,10 @@ def test_a_ward_number_is_not_read_from_a_decimal():
 def test_province_aliases_come_from_the_table():
     assert places("TP.HCM")[0][:2] == ("Hồ Chí Minh", "province")
     assert places("tỉnh Thừa Thiên Huế")[0][0] == "Huế"
+
+
+def test_a_name_running_on_into_a_longer_proper_name_is_not_a_place():
+    assert places("thời Hà Nam Ninh") == []  # the old province, not Hà Nam
+    assert places("theo tư tưởng, đạo đức, phong cách Hồ Chí Minh") == []
+    assert places("thành phố Hồ Chí Minh")[0][:2] == ("Hồ Chí Minh", "province")
+    assert [p[0] for p in places("Nam Định Hà Nam")] == ["Nam Định", "Hà Nam"]
