@@ -48,6 +48,9 @@ _RECIPIENT_CLASSES = MODEL_METRICS | {"@person", "@family", "@clan", "@unit", "@
                       "branches", "associations", "award_recipients"}
 _DONOR_CLASSES = {"@unit", "@person"}
 _LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
+_FUND_HOLDS = fold_re(r"(?:hiện có|hiện còn|còn|số dư|tồn quỹ|dư)\s*(?:là|:)?\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
+_GRADED = fold_re(r"\s*(?:cấp xã|cấp cơ sở|cơ sở)?\s*(?:được\s+)?(xếp loại\s+[^\s\d.,;:]+(?:\s+mạnh)?)")
+_BIG_SCALE = fold_re(r"\d\s*(?:tỉ|tỷ|triệu|tr\.?)(?!\w)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
 _PHONE = re.compile(r"(?<![\d.,/])(?:\+84|0)\d{2,3}[ .]?\d{3,4}[ .]?\d{3,4}(?![\d])")
@@ -386,6 +389,8 @@ class _Article:
         if ordinal:
             d.reason = "ordinal or label"
             return
+        if a.unit == "count" and self._money_without_currency(a, s, head_start, h1):
+            a.unit = "vnd"  # "vận động quỹ từ 25 tỷ trở lên": money with its currency word left out
         if a.unit == "vnd":
             self._classify_money(a, s, h0, h1, d)
             return
@@ -397,6 +402,14 @@ class _Article:
             d.reason = nf.value
             return
         self._classify_count(i, a, s, head_start, h1, noun, d)
+
+    def _money_without_currency(self, a: Amount, s: Sentence, hs: int, h1: int) -> bool:
+        """A scaled number (``25 tỷ``, ``500 triệu``) that counts nothing, after a fund word."""
+        f = self.folded
+        if not _BIG_SCALE.search(f, a.start, a.end) or self._noun_at(hs, h1) is not None:
+            return False
+        cue = self.kn.last("context", f, s.start, a.start)
+        return cue is not None and cue.value == "fund"
 
     def _noun_at(self, pos: int, end: int) -> tuple[Match, str] | None:
         """The counted noun right at ``pos``: (match, metric or class)."""
@@ -462,6 +475,9 @@ class _Article:
         # learning models
         if model is not None and (cls is None or cls in MODEL_METRICS or model.value == "learning_models"
                                   or model.value in _COMPATIBLE.get(cls, ())):
+            if model.value == "learning_models" and cls in _CLASS_MODEL:  # "9 thôn … danh hiệu học tập"
+                d.metric, d.how = _CLASS_MODEL[cls], "generic noun with the learning titles: its own model"
+                return
             if model.value == "learning_models":
                 d.reason = "learning models counted together (no single model)"
                 return
@@ -469,6 +485,11 @@ class _Article:
             d.model_end = model.end
             if noun and noun[1] in MODEL_METRICS:
                 d.noun_end = noun[0].end
+            return
+        graded = _GRADED.match(f, d.noun_end) if cls in ("@unit", "associations") else None
+        if graded:  # "05 đơn vị cấp xã xếp loại tốt": a tally of graded associations
+            d.metric, d.how = "associations", "units graded (xếp loại)"
+            d.subgroup = " ".join(self.text[graded.start(1):graded.end()].split())
             return
         implied = self._implied_model(a, s, cls, d.noun_end)
         if implied is not None:  # "27.640 gia đình, 214 dòng họ và 96 thôn được công nhận"
@@ -537,6 +558,8 @@ class _Article:
             model = _CLASS_MODEL.get(m.value)
             if model and kn.find("stage", f, m.end, link.start()):
                 return model, f"label names {m.cue} with a stage word"
+            if m.value in _CLASS_MODEL or m.value == "@person":
+                continue  # "Số chi hội khuyến học thôn, xóm: 11": a qualifier of the label's noun
             return None
         return None
 
@@ -546,6 +569,10 @@ class _Article:
         if per and (per.end <= a.start or per.start == a.end or f[a.end:per.start].isspace()) and \
                 not re.search(r"\d", f[per.end:a.start]):
             d.reason = "amount per person or unit, not a total"
+            return
+        fund = f.rfind(fold("quỹ"), s.start, a.start)
+        if fund >= 0 and _FUND_HOLDS.search(f, fund, a.start):  # "Quỹ học bổng X của Hội hiện có 1,2 tỷ"
+            d.metric, d.subgroup, d.how = "fund_raised", "số dư quỹ", "a fund's balance (quỹ … hiện có / còn)"
             return
         cue = kn.last("context", f, s.start, a.start)
         if cue is None:
@@ -591,7 +618,7 @@ class _Article:
         else:
             back = kn.last("model", f, s.start, a.start)
             other = kn.last("noun", f, max(self._prev_end(i, s), s.start), a.start)
-            labelled = self._rate_label(a, s)
+            labelled = self._rate_label(a, s) or self._rate_of_previous(i, a, s)
             if back and not (other and other.start > back.end and not other.value.startswith("@")):
                 d.metric = back.value + "_rate"
             elif labelled:
@@ -621,6 +648,17 @@ class _Article:
                 prev.amount.end > s.start and a.start - prev.amount.end < 80:
             return own + "_rate"  # "1.584.200 gia đình đạt …, chiếm 82,6% số hộ"
         return None
+
+    def _rate_of_previous(self, i: int, a: Amount, s: Sentence) -> str | None:
+        """``… 4.100 gia đình, tỷ lệ: 88,4 %``: the share of the model counted just before."""
+        prev = self.decisions.get(i - 1)
+        if prev is None or prev.figure is None or prev.metric not in MODEL_METRICS or prev.amount.end < s.start:
+            return None
+        between = self.folded[max(prev.amount.end, prev.noun_end):a.start]
+        if len(between) > 50 or self.kn.find("noun", between) or self.kn.find("model", between):
+            return None
+        return prev.metric if fold("tỉ lệ") in between or between.strip(" ,(") in ("", fold("đạt"), fold("bằng")) \
+            else None
 
     def _rate_label(self, a: Amount, s: Sentence) -> str | None:
         """``tỷ lệ hộ đăng ký cao nhất, đạt 98,7%``: the share's model named before it."""
