@@ -183,3 +183,16 @@ def test_paragraph_extraction(p):
     c = pc.compare(p)
     all_right = c.ok()
     assert all_right, c.report(p.text)
+
+
+def test_gold_table_passes_the_project_checks():
+    """The corpus as a gold table passes the table's own semantic and offset checks."""
+    import pandas as pd
+
+    from analysis.table.checks import offset_problems, semantic_problems
+
+    rows = [r for p in PARAGRAPHS for r in pc.gold_rows(p)]
+    df = pd.DataFrame(rows).astype({"value": float})
+    assert not semantic_problems(df)
+    for p in PARAGRAPHS:
+        assert not offset_problems(pc.gold_rows(p), p.text), p.source_id
