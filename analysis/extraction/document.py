@@ -334,7 +334,8 @@ def past_years(phrases: list[Period], folded: str = "") -> list[int]:
 
 def read_document(text: str, folded: str, title: str, outlet: str, published: date | None,
                   body: list[Mention], phrases: list[Period], dating: Dating, gz: Gazetteer,
-                  kn: CueIndex, all_phrases: list[Period] | None = None) -> Document:
+                  kn: CueIndex, all_phrases: list[Period] | None = None,
+                  occasions: list[Period] | None = None) -> Document:
     """Subject, genre, report period and dates of one article."""
     heads = _headline(text, title)
     headline = " ".join(heads)
@@ -351,6 +352,10 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if dating.how not in _FIRM_DATING:
         pub, pub_how = None, ""
     year_of = event_year(genre, headline, phrases, all_phrases)
+    school = [p for p in (occasions or []) if p.kind == "school_year" and p.period_start]
+    if school:  # "nhân dịp khai giảng năm học 2024–2025": the event opens that school year
+        first, second = school[0].period_start.year, school[0].period_end.year
+        year_of = lambda month, day: first if month >= 7 else second  # noqa: E731
     if pub is not None:
         base = year_of
         year_of = lambda month, day: base(month, day) or pub.year  # noqa: E731 — adjusted by _before

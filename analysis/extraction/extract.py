@@ -50,6 +50,8 @@ _DONOR_CLASSES = {"@unit", "@person"}
 _LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
 _FUND_HOLDS = fold_re(r"(?:hiện có|hiện còn|còn|số dư|tồn quỹ|dư)\s*(?:là|:)?\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
 _GRADED = fold_re(r"\s*(?:cấp xã|cấp cơ sở|cơ sở)?\s*(?:được\s+)?(xếp loại\s+[^\s\d.,;:]+(?:\s+mạnh)?)")
+_LIST_ITEM = re.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ]\))\s")
+_FROM = fold_re(r"(?:^|\s)(?:từ|của)\s+$")
 _BIG_SCALE = fold_re(r"\d\s*(?:tỉ|tỷ|triệu|tr\.?)(?!\w)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
@@ -241,7 +243,8 @@ class _Article:
         timed = phrase_roles(self.phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
         reported = [t.period for t in timed if t.role in ("during", "asof")]
         doc = read_document(text, folded, self.meta.title, self.meta.outlet, self.meta.published,
-                            self.mentions, reported, dating, self.gz, self.kn, self.phrases)
+                            self.mentions, reported, dating, self.gz, self.kn, self.phrases,
+                            [t.period for t in timed if t.role == "occasion"])
         self.doc = doc
         self.published = doc.published
         self.res.published, self.res.published_how = doc.published, doc.published_how
@@ -366,6 +369,8 @@ class _Article:
     def _classify(self, i: int, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         kn, f = self.kn, self.folded
         head_start = h0 + len(_LEAD_FILLER.match(f[h0:h1]).group(0))
+        if a.unit == "count" and f[h0:h1].lstrip(" ")[:1] in (",", ";") and not a.denominator:
+            h1 = head_start = h0  # "… là 184, số thôn đạt …": the words after the comma count something else
         slot_start = self._prev_end(i, s)
         # changes are not levels
         ch = kn.last("change", f, max(slot_start, a.start - 40), a.start)
@@ -498,6 +503,11 @@ class _Article:
         # donors
         donation = kn.last("context", f, s.start, a.start)
         clause_end = self._clause_of(s, a.start)[1]
+        source = _FROM.search(f, max(s.start, a.start - 8), a.start)
+        fund_cue = kn.last("context", f, s.start, a.start)
+        if cls in _DONOR_CLASSES and source and fund_cue and fund_cue.value in ("fund", "donation"):
+            d.metric, d.how = "donors", "money raised from them (từ/của N …)"
+            return
         if cls in _DONOR_CLASSES and (
                 (donation and donation.value == "donation")
                 or g.gave.match(f[d.noun_end:clause_end])):
@@ -558,6 +568,8 @@ class _Article:
             model = _CLASS_MODEL.get(m.value)
             if model and kn.find("stage", f, m.end, link.start()):
                 return model, f"label names {m.cue} with a stage word"
+            if m.value == "@person" and self.ex.grammar.passive_award.search(f, m.end, link.start()):
+                return "award_recipients", f"label names {m.cue} given an award"
             if m.value in _CLASS_MODEL or m.value == "@person":
                 continue  # "Số chi hội khuyến học thôn, xóm: 11": a qualifier of the label's noun
             return None
@@ -730,7 +742,36 @@ class _Article:
         return "achieved", "bare 'có X <model>' (default achieved)"
 
     def _target(self, a: Amount, s: Sentence) -> Match | None:
-        return self.kn.last("target", self.folded, s.start, a.start)
+        """A target word before the figure in its sentence, or in the header of the list it is an
+        item of (``Các chỉ tiêu chủ yếu năm 2024:`` then ``- Tỷ lệ …: 92%``)."""
+        own = self.kn.last("target", self.folded, s.start, a.start)
+        if own is not None:
+            return own
+        header = self._list_header(s)
+        return self.kn.last("target", self.folded, header[0], header[1]) if header else None
+
+    def _list_header(self, s: Sentence) -> tuple[int, int] | None:
+        """The line ending in ``:`` that introduces the list whose item ``s`` is, if any."""
+        text = self.text
+        line_start = text.rfind("\n", 0, s.start) + 1
+        line_end = text.find("\n", s.start)
+        line_end = len(text) if line_end < 0 else line_end
+        if not _LIST_ITEM.match(text, line_start) and text.find(":", line_start, line_end) < 0:
+            return None  # neither a marked item nor a label-and-value line
+        pos = line_start
+        for _ in range(30):  # walk up over the items to the header
+            if pos <= 0:
+                return None
+            prev_start = text.rfind("\n", 0, pos - 1) + 1
+            line = text[prev_start:pos - 1]
+            if not line.strip():
+                return None
+            if line.rstrip().endswith(":"):
+                return prev_start, pos - 1
+            if not _LIST_ITEM.match(line):
+                return None
+            pos = prev_start
+        return None
 
     def _bound(self, a: Amount, s: Sentence) -> tuple[str, int]:
         if a.value_max is not None:
@@ -748,7 +789,9 @@ class _Article:
 
     # .. entity and period ...............................................................
     def _paragraph_start(self, pos: int) -> int:
-        return self.text.rfind("\n", 0, pos) + 1
+        """Start of the block ``pos`` is in (a blank line ends a block; list items stay with their header)."""
+        k = self.text.rfind("\n\n", 0, pos)
+        return k + 2 if k >= 0 else 0
 
     def _clause_at(self, pos: int) -> tuple[int, int]:
         return self._clause_of(self._sentence_of(pos), pos)

@@ -237,7 +237,7 @@ class CueIndex(_Lookups):
     # kinds asked about only in small windows (around a place, a phrase, a figure): searched
     # there directly rather than indexed over the whole article
     WINDOWED = frozenset({"org_lead", "name_lead", "giving", "comparison", "baseline", "plan", "at_event",
-                          "person_title"})
+                          "person_title", "occasion"})
 
     def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
         if folded is not self.folded or (kind in self.WINDOWED and end is not None and end - start < 400):

@@ -221,7 +221,7 @@ class EntityReader:
 @dataclass(frozen=True)
 class TimedPhrase:
     period: Period
-    role: str  # asof | during | comparison | baseline | target
+    role: str  # asof | during | comparison | baseline | target | occasion
     cue: str = ""
 
 
@@ -237,6 +237,10 @@ def phrase_roles(phrases: list[Period], folded: str, kn, clause_of, sentence_of)
             continue
         if cmp_cue is not None and re.fullmatch(r"\s*(?:cùng kì\s*)?", folded[cmp_cue.end:p.start]):
             out.append(TimedPhrase(p, "comparison", cmp_cue.cue))
+            continue
+        occasion = kn.last("occasion", folded, max(s0, p.start - 25), p.start)
+        if occasion is not None:  # "nhân dịp năm học mới 2023 – 2024": the occasion, not a period
+            out.append(TimedPhrase(p, "occasion", occasion.cue))
             continue
         target = kn.last("target", folded, s0, p.start) or kn.last("plan", folded, s0, p.start) \
             or kn.first("target", folded, p.end, min(c1, p.end + 60))

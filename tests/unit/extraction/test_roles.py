@@ -79,3 +79,25 @@ def test_an_as_of_date_in_another_clause_does_not_make_a_flow_cumulative():
 def test_targets_without_a_horizon_take_the_next_year_of_a_review():
     f = rows("Hội đề ra chỉ tiêu vận động quỹ từ 6 tỷ đồng trở lên.", DISTRICT)[("fund_raised", 6e9)]
     assert (f.stage, f.period_start, f.period_end) == ("target", "2024-01-01", "2024-12-31")
+
+
+def test_items_of_a_target_list_are_targets_of_its_header_year():
+    text = ("Ngày 12/1, Hội Khuyến học huyện Trực Ninh triển khai nhiệm vụ năm 2024. Các chỉ tiêu chủ yếu năm 2024:\n"
+            "- Tỷ lệ gia đình đạt danh hiệu “Gia đình học tập”: 91%.\n"
+            "- Vận động quỹ khuyến học các cấp: từ 7 tỷ đồng trở lên.\n")
+    found = rows(text, DISTRICT)
+    for key in (("learning_families_rate", 91), ("fund_raised", 7e9)):
+        f = found[key]
+        assert (f.stage, f.period_start, f.period_end) == ("target", "2024-01-01", "2024-12-31")
+
+
+def test_an_occasion_is_not_a_period():
+    meta = SourceMeta("r", title="Trực Ninh trao học bổng cho học sinh vượt khó", published=date(2024, 9, 3))
+    f = rows("Ngày 2/9, Hội Khuyến học huyện Trực Ninh trao 160 suất học bổng nhân dịp năm học mới 2024 – 2025.",
+             meta)[("award_recipients", 160)]
+    assert (f.period_start, f.period_end) == ("2024-09-02", "2024-09-02")
+
+
+def test_units_money_was_raised_from_are_donors():
+    found = rows("Thu trong năm: 3 tỷ đồng (trong đó vận động từ 41 doanh nghiệp: 1,2 tỷ đồng).", DISTRICT)
+    assert ("donors", 41) in found
