@@ -140,6 +140,8 @@ def _outlet_place_cached(outlet: str, gz: Gazetteer) -> Place | None:
 
     kn = knowledge()
     found = [m.place for m in find_mentions(outlet, fold(outlet), gz, kn) if m.place and not m.anaphor]
+    if not found:  # "Báo Nam Định", "Đài PT-TH Vĩnh Phúc": in an outlet's name the place is its area
+        found = [p for _, _, p in gz.bare(fold(outlet), outlet)]
     if not found:
         return None
     return max(found, key=lambda p: LEVEL_RANK[p.level])

@@ -33,7 +33,7 @@ from analysis.extraction.places import Gazetteer, Mention, find_mentions, gazett
 from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
 from analysis.extraction.spans import Spans
 from analysis.extraction.textio import ArticleError, read_article
-from analysis.extraction.trace import TraceRow
+from analysis.extraction.trace import TraceRow, fallback_of
 from analysis.table.vocabulary import MODEL_COUNT_METRICS, STOCK_METRICS
 
 # learning-model counts, and "learning_models" (the models counted together, read but not a figure)
@@ -705,8 +705,11 @@ class _Article:
                      place.province if place else "", dated.start, dated.end, metric, stage,
                      a.value, a.value_max, unit, bound, d.subgroup, self._quote(s, start, end), start, end)
         self.res.figures.append(fig)
+        firm = self.doc.published_how in ("sources.csv", "text timestamp", "event date in the text") or \
+            self.doc.as_of_how == "event date"
         self.res.trace.append(TraceRow(fig.source_id, fig.start, fig.metric, d.how or "head noun",
-                                       stage_how, placed.how, placed.words, dated.how, dated.words))
+                                       stage_how, placed.how, placed.words, dated.how, dated.words,
+                                       fallback_of(placed.how, self.doc.subject.how, dated.how, firm)))
         d.figure = fig
 
     def _denominator(self, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> None:

@@ -24,15 +24,20 @@ class TraceRow:
     entity_words: str
     period_how: str
     period_words: str
+    fallback: str = ""  # "entity", "period" or both: decided by a default, to be checked first
 
     def row(self) -> dict:
         return dict(self.__dict__)
 
-    @property
-    def fallback(self) -> bool:
-        """Entity or period decided by a default rather than by words next to the figure."""
-        return "fallback" in self.period_how or self.entity_how in ("no subject found",) or \
-            "fallback" in self.entity_how
+
+def fallback_of(entity_how: str, subject_how: str, period_how: str, dating_firm: bool) -> str:
+    """Which of entity and period came from a fallback rather than from words of the article."""
+    out = []
+    if entity_how == "no subject found" or (entity_how == "subject" and subject_how.startswith("body")):
+        out.append("entity")
+    if "fallback" in period_how or (period_how.startswith("document") and not dating_firm):
+        out.append("period")
+    return " ".join(out)
 
 
 TRACE_COLUMNS = [f.name for f in fields(TraceRow)]

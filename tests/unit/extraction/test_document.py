@@ -105,3 +105,9 @@ def test_the_reviewed_year_beats_a_published_date_early_the_next_year():
                "Hội Khuyến học tỉnh Hải Dương tổng kết năm 2023", published=date(2024, 1, 6))
     f = only(res, "learning_families_rate")
     assert f.period_end == "2023-12-31"
+
+
+def test_a_provincial_newspaper_places_an_article_that_names_no_unit():
+    res = read("Các cấp hội có 412.000 hội viên.", "Nhiều kết quả nổi bật", "Báo Vĩnh Phúc", date(2023, 12, 20))
+    f = only(res, "members")
+    assert (f.entity, f.level) == ("Vĩnh Phúc", "province") and res.subject_how.startswith("outlet")

@@ -31,7 +31,16 @@ def test_trace_has_one_row_per_extracted_figure_keyed_like_curation(tmp_path):
     assert by_metric["fund_raised"]["entity_words"] == "Xã Thái Học"
     assert by_metric["learning_families_rate"]["stage_how"].startswith("target word")
     assert by_metric["learning_families_rate"]["period_words"] == "Năm 2024"
+    assert by_metric["members"]["fallback"] == ""  # the event day dates it
+    assert by_metric["learning_families_rate"]["fallback"] == ""
     with open(out.parent / "articles.csv", encoding="utf-8") as f:
         art = next(csv.DictReader(f))
     assert art["subject_how"] == "headline: huyện Bình Giang"
     assert art["published_how"] == "event date and report year"
+
+
+def test_fallbacks_are_named():
+    from analysis.extraction.extract import SourceMeta, extract_article
+
+    res = extract_article("Các cấp hội có 3.100 hội viên.", SourceMeta("f"))
+    assert [t.fallback for t in res.trace] == ["entity period"]
