@@ -233,21 +233,26 @@ _EVENT = fold_re(r"(?:sáng|chiều|tối|trưa|ngày|hôm)\s+(?:ngày\s+)?(?:na
 
 
 def find_event(folded: str, year_of: callable) -> tuple[date | None, str]:
-    """The day of the event reported (a meeting, a ceremony), from the first paragraphs."""
+    """The day of the event reported (a meeting, a ceremony), from the first paragraphs; a date
+    that belongs to a document (``Quyết định số 12 ngày 15-12-2020``) is not the event."""
     head = folded[:1500]
-    m = _EVENT_FULL.search(head)
-    if m:
+    for m in _EVENT_FULL.finditer(head):
         d = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if d:
+        if d and not _DOCUMENT_BEFORE.search(head, max(0, m.start() - 60), m.start()):
             return d, m.group(0)
-    m = _EVENT.search(head)
-    if m:
+    for m in _EVENT.finditer(head):
+        if _DOCUMENT_BEFORE.search(head, max(0, m.start() - 60), m.start()):
+            continue
         day, month = int(m.group(1)), int(m.group(2))
         year = year_of(month, day)
         d = _valid(day, month, year) if year else None
         if d:
             return d, m.group(0)
     return None, ""
+
+
+_DOCUMENT_BEFORE = fold_re(r"(?:(?:quyết định|nghị quyết|chỉ thị|kế hoạch|công văn|thông báo|thông tư)(?:\s+số)?"
+                           r"|(?<!\w)số|ban hành)\s*[\d/.\-a-zđ&]*\s*$")
 
 
 def _valid(d: int, m: int, y: int) -> date | None:
@@ -361,11 +366,12 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if pub is not None:
         base = year_of
         year_of = lambda month, day: base(month, day) or pub.year  # noqa: E731 — adjusted by _before
-    event, _ = find_event(folded, year_of)
+    event, event_words = find_event(folded, year_of)
     if event is not None and pub is not None and not _explicit_year(folded, event):
         event = _before(event, pub)  # reported right after it: the latest such day not after publication
     if pub is None and event is not None:
-        pub, pub_how = event, "event date and report year"
+        explicit = bool(_EVENT_FULL.match(event_words))
+        pub, pub_how = event, "event date in the text" if explicit else "event date and report year"
     report = report_period(genre, headline, phrases, event, pub, all_phrases)
     if pub is None and report.end is not None:
         pub, pub_how = report.end, "end of the report period"
@@ -393,7 +399,7 @@ def next_period(genre: str, headline: str, report: ReportPeriod,
     return None, None, ""
 
 
-_FIRM_DATING = ("sources.csv", "text timestamp", "event date in the text")
+_FIRM_DATING = ("sources.csv", "text timestamp")
 
 
 def _explicit_year(folded: str, event: date) -> bool:

@@ -111,3 +111,10 @@ def test_a_provincial_newspaper_places_an_article_that_names_no_unit():
     res = read("Các cấp hội có 412.000 hội viên.", "Nhiều kết quả nổi bật", "Báo Vĩnh Phúc", date(2023, 12, 20))
     f = only(res, "members")
     assert (f.entity, f.level) == ("Vĩnh Phúc", "province") and res.subject_how.startswith("outlet")
+
+
+def test_a_documents_date_is_not_the_event():
+    res = read("Thực hiện Quyết định số 281 ngày 20-2-2021 của Thủ tướng, ngày 14-12 Hội Khuyến học huyện "
+               "Thanh Hà tổng kết năm 2023. Hiện huyện có 23.900 hội viên.",
+               "Hội Khuyến học huyện Thanh Hà tổng kết năm 2023")
+    assert res.published == date(2023, 12, 14)
