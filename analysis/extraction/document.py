@@ -104,6 +104,12 @@ def find_subject(text: str, folded: str, title: str, outlet: str, body: list[Men
     for m in body:
         if m.start < lede_end and m.with_association and m.place and not m.in_title and not m.body:
             return Subject(_placed(m, gz, hint, outlet_place).place, "lede", text[m.start:m.end])
+    for m in body:  # "Ngày 15/12, huyện Kim Bảng tổ chức tổng kết…": the lede's first unit with its prefix
+        if m.start >= lede_end:
+            break
+        if m.prefix and m.place and not m.in_title and not m.body and not m.anaphor and (
+                outlet_place is None or LEVEL_RANK[m.place.level] >= LEVEL_RANK[outlet_place.level]):
+            return Subject(_placed(m, gz, hint, outlet_place).place, "lede (first unit named)", text[m.start:m.end])
     if outlet_place is not None:
         return Subject(outlet_place, "outlet", outlet)
     for m in body:

@@ -118,3 +118,10 @@ def test_a_documents_date_is_not_the_event():
                "Thanh Hà tổng kết năm 2023. Hiện huyện có 23.900 hội viên.",
                "Hội Khuyến học huyện Thanh Hà tổng kết năm 2023")
     assert res.published == date(2023, 12, 14)
+
+
+def test_the_ledes_first_unit_beats_a_provincial_outlet():
+    res = read("Ngày 15/12, huyện Kim Bảng tổ chức hội nghị tổng kết công tác khuyến học. Các cấp hội có "
+               "24.600 hội viên.", "Nhiều kết quả nổi bật", "Báo Hà Nam", date(2023, 12, 16))
+    f = only(res, "members")
+    assert (f.entity, f.level, f.province) == ("Kim Bảng", "district", "Hà Nam")
