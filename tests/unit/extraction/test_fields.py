@@ -38,3 +38,25 @@ def test_quotes_stay_short_on_a_run_on_line():
         assert len(f.quote) <= 330 and text[f.start:f.end] in f.quote
     for r in res.residue:
         assert len(r.quote) <= 330
+
+
+def test_no_extracted_row_breaks_the_contract_on_a_synthetic_corpus():
+    """Undated and dated articles alike: every row passes the schema's semantic checks
+    (no period_start after period_end, units fit metrics, stages fit models)."""
+    import random
+
+    import pandas as pd
+
+    from analysis.dev.synth import make_article
+    from analysis.extraction.extract import SourceMeta, extract_article
+    from analysis.table.checks import semantic_problems
+
+    rng = random.Random(7)
+    rows = []
+    for k in range(120):
+        text, source, _ = make_article(rng, k)
+        meta = SourceMeta(source["source_id"], source.get("title", ""), "", None)
+        rows += [f.row() for f in extract_article(text, meta).figures]
+    frame = pd.DataFrame(rows, columns=schema.COLUMNS)
+    assert len(frame) > 500
+    assert semantic_problems(frame) == []
