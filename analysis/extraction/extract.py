@@ -29,7 +29,7 @@ from analysis.extraction.periods import (
     find_period_phrases,
     infer_dating,
 )
-from analysis.extraction.places import Gazetteer, Mention, find_mentions, gazetteer
+from analysis.extraction.places import Gazetteer, Mention, Place, find_mentions, gazetteer
 from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
 from analysis.extraction.spans import Spans
 from analysis.extraction.textio import ArticleError, read_article
@@ -259,6 +259,7 @@ class _Article:
         self.mentions = [self._place_in(m, ctx_province) for m in self.mentions]
         self.entities = EntityReader(text, folded, self.mentions, self.main,
                                      lambda prefix: _prefix_level(self.ex.kn, prefix), self.kn)
+        self.entities.parent_district = self._parent_district
         self.periods = PeriodReader(text, timed, doc.as_of, doc.report.start, doc.report.end, doc.as_of_how,
                                     (doc.next_start, doc.next_end), doc.next_how, doc.genre == "congress",
                                     doc.event or (doc.published if doc.published_how == "sources.csv" else None))
@@ -791,6 +792,12 @@ class _Article:
         return "exact", a.start
 
     # .. entity and period ...............................................................
+    def _parent_district(self, commune: Place) -> Place | None:
+        unit = self.gz.units.commune(fold(commune.name), commune.province)
+        if unit is None or not unit.district:
+            return None
+        return Place(unit.district, "district", unit.province)
+
     def _paragraph_start(self, pos: int) -> int:
         """Start of the block ``pos`` is in (a blank line ends a block; list items stay with their header)."""
         k = self.text.rfind("\n\n", 0, pos)

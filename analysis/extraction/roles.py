@@ -57,6 +57,7 @@ class EntityReader:
         self.subject = subject
         self.prefix_level = prefix_level  # folded prefix → level
         self.amount_starts: list[int] | None = None  # set once the amounts are known
+        self.parent_district = None  # Place → its district's Place (or None), set by the extractor
         self._sentence_start = 0
 
     def entity(self, start: int, end: int, sent_start: int, sent_end: int, clause_end: int | None = None,
@@ -213,6 +214,8 @@ class EntityReader:
                 return prev.place
         if whole and s is not None and "province" in levels and s.province and s.level != "cluster":
             return Place(s.province, "province", s.province)
+        if whole and s is not None and s.level == "commune" and "district" in levels and self.parent_district:
+            return self.parent_district(s)  # "toàn huyện" in a commune's report: its district
         return None
 
 

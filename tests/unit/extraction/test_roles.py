@@ -101,3 +101,10 @@ def test_an_occasion_is_not_a_period():
 def test_units_money_was_raised_from_are_donors():
     found = rows("Thu trong năm: 3 tỷ đồng (trong đó vận động từ 41 doanh nghiệp: 1,2 tỷ đồng).", DISTRICT)
     assert ("donors", 41) in found
+
+
+def test_the_district_of_a_commune_report_is_found_for_a_district_level_word():
+    meta = SourceMeta("r", title="Hội Khuyến học xã Trực Hùng tổng kết năm 2023", published=date(2023, 12, 22))
+    found = rows("Xã có 2.310 hội viên; toàn huyện có 27.400 hội viên.", meta)
+    assert found[("members", 2310)].entity == "Trực Hùng"
+    assert (found[("members", 27400)].entity, found[("members", 27400)].level) == ("Trực Ninh", "district")
