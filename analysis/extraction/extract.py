@@ -52,6 +52,7 @@ _FUND_HOLDS = fold_re(r"(?:hiện có|hiện còn|còn|số dư|tồn quỹ|dư)
 _GRADED = fold_re(r"\s*(?:cấp xã|cấp cơ sở|cơ sở)?\s*(?:được\s+)?(xếp loại\s+[^\s\d.,;:]+(?:\s+mạnh)?)")
 _LIST_ITEM = re.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ]\))\s")
 _FROM = fold_re(r"(?:^|\s)(?:từ|của)\s+$")
+_SUBSET_HAS = fold_re(r"(?<!\w)có\s+(?:tỉ lệ|quỹ|mức|số)")
 _BIG_SCALE = fold_re(r"\d\s*(?:tỉ|tỷ|triệu|tr\.?)(?!\w)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
@@ -395,6 +396,9 @@ class _Article:
         if ordinal:
             d.reason = "ordinal or label"
             return
+        if self._threshold_of_subset(i, a, s):
+            d.reason = "threshold describing a subset of units (… xã có tỷ lệ dưới 70%), not a figure"
+            return
         if a.unit == "count" and self._money_without_currency(a, s, head_start, h1):
             a.unit = "vnd"  # "vận động quỹ từ 25 tỷ trở lên": money with its currency word left out
         if a.unit == "vnd":
@@ -408,6 +412,21 @@ class _Article:
             d.reason = nf.value
             return
         self._classify_count(i, a, s, head_start, h1, noun, d)
+
+    def _threshold_of_subset(self, i: int, a: Amount, s: Sentence) -> bool:
+        """``2 xã có tỷ lệ dưới 70%``, ``100% xã có quỹ từ 500 triệu đồng trở lên``: a value that
+        says which units are counted, not a figure of its own."""
+        if i == 0 or a.unit == "count":
+            return False
+        prev = self.amounts[i - 1]
+        clause = self._clause_of(s, a.start)
+        if prev.start < clause[0]:
+            return False
+        f = self.folded
+        noun = self.kn.first("noun", f, prev.end, min(a.start, prev.end + 30))
+        if noun is None or noun.value not in ("@place", "@community") or f[prev.end:noun.start].strip(" %"):
+            return False
+        return bool(_SUBSET_HAS.search(f, noun.end, a.start))
 
     def _money_without_currency(self, a: Amount, s: Sentence, hs: int, h1: int) -> bool:
         """A scaled number (``25 tỷ``, ``500 triệu``) that counts nothing, after a fund word."""
@@ -735,8 +754,9 @@ class _Article:
             return "actual", "not a learning model"
         # the words after the number, up to the model title
         head_end = max(d.model_end, min(h1, a.end + 45)) if d.model_end else min(h1, a.end + 45)
-        st = kn.first("stage", f, h0, head_end)
-        if st:
+        for st in kn.find("stage", f, h0, head_end):
+            if st.cue == "đạt" and self._amount_follows(st.end):
+                continue  # "48.216 hộ (đạt 92,4%)": đạt means "reaches"
             return st.value, f"stage word after it: {st.cue}"
         # the sentence before it, skipping "đạt" right before a number ("đạt 99,81%": reaches)
         for m in reversed(kn.find("stage", f, s.start, a.start)):

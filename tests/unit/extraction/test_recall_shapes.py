@@ -44,3 +44,13 @@ def test_shape(text, want):
 def test_entity_of_a_commune_article_from_its_headline_and_outlet():
     f = extract_article("Tổng số hội viên toàn xã hiện là 8.214", META).figures[0]
     assert (f.entity, f.level, f.province) == ("Liêm Tiết", "commune", "Hà Nam")
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Toàn xã có 91,2% gia đình đạt danh hiệu; vẫn còn 2 thôn có tỷ lệ dưới 70%.", [91.2]),
+    ("Hội phấn đấu 100% thôn có quỹ khuyến học từ 50 triệu đồng trở lên.", []),
+])
+def test_a_threshold_describing_a_subset_is_not_a_figure(text, kept):
+    res = extract_article(text, META)
+    assert [f.value for f in res.figures if f.unit != "count"] == kept
+    assert any("threshold" in r.reason for r in res.residue)
