@@ -83,35 +83,53 @@ def find_subject(text: str, folded: str, title: str, outlet: str, body: list[Men
                  gz: Gazetteer, kn) -> Subject:
     """The association whose report the article is (see the module docstring for the order)."""
     outlet_place = _outlet_place(outlet, gz, kn)
-    hint = outlet_place.province if outlet_place else ""
+    ctx = (gz, outlet_place.province if outlet_place else "", outlet_place)
+    found = _headline_subject(text, title, body, kn, ctx) or _lede_subject(text, body, ctx)
+    if found is not None:
+        return found
+    if outlet_place is not None:
+        return Subject(outlet_place, "outlet", outlet)
+    return _body_subject(text, body)
+
+
+def _headline_subject(text: str, title: str, body: list[Mention], kn, ctx) -> Subject | None:
+    gz, hint, outlet_place = ctx
     first_end = text.find("\n") if "\n" in text else -1
     for head in _headline(text, title):
         if first_end >= 0 and head == text[:first_end]:
             found = [m for m in body if m.end <= first_end]  # the article's first line: already read
         else:
             found = find_mentions(head, fold(head), gz, kn)
-        mentions = [_placed(m, gz, hint, outlet_place) for m in found]
-        best = _best_headline_mention(mentions)
+        best = _best_headline_mention([_placed(m, gz, hint, outlet_place) for m in found])
         if best is None:
             continue
-        if _is_dateline(head, best):
-            lower = _first_association_below(body, best.place)
-            if lower is not None:
-                return Subject(lower, "headline dateline, unit from the lede", head[best.start:best.end])
-            return Subject(best.place, "headline dateline", head[best.start:best.end])
-        return Subject(best.place, "headline", head[best.start:best.end])
+        words = head[best.start:best.end]
+        if not _is_dateline(head, best):
+            return Subject(best.place, "headline", words)
+        lower = _first_association_below(body, best.place)
+        if lower is not None:
+            return Subject(lower, "headline dateline, unit from the lede", words)
+        return Subject(best.place, "headline dateline", words)
+    return None
+
+
+def _lede_subject(text: str, body: list[Mention], ctx) -> Subject | None:
+    """The lede's ``Hội Khuyến học <place>``, else its first unit written with a prefix
+    (``Ngày 15/12, huyện Kim Bảng tổ chức…``) unless the outlet is more specific."""
+    gz, hint, outlet_place = ctx
     lede_end = _lede_end(text)
-    for m in body:
-        if m.start < lede_end and m.with_association and m.place and not m.in_title and not m.body:
+    lede = [m for m in body if m.start < lede_end and m.place and not m.in_title and not m.body]
+    for m in lede:
+        if m.with_association:
             return Subject(_placed(m, gz, hint, outlet_place).place, "lede", text[m.start:m.end])
-    for m in body:  # "Ngày 15/12, huyện Kim Bảng tổ chức tổng kết…": the lede's first unit with its prefix
-        if m.start >= lede_end:
-            break
-        if m.prefix and m.place and not m.in_title and not m.body and not m.anaphor and (
+    for m in lede:
+        if m.prefix and not m.anaphor and (
                 outlet_place is None or LEVEL_RANK[m.place.level] >= LEVEL_RANK[outlet_place.level]):
             return Subject(_placed(m, gz, hint, outlet_place).place, "lede (first unit named)", text[m.start:m.end])
-    if outlet_place is not None:
-        return Subject(outlet_place, "outlet", outlet)
+    return None
+
+
+def _body_subject(text: str, body: list[Mention]) -> Subject:
     for m in body:
         if m.with_association and m.place and not m.in_title:
             return Subject(m.place, "body (first Hội Khuyến học <place>)", text[m.start:m.end])

@@ -462,90 +462,121 @@ class _Article:
 
     def _classify_count(self, i: int, a: Amount, s: Sentence, hs: int, h1: int,
                         noun: tuple[Match, str] | None, d: _Decision) -> None:
-        f, kn = self.folded, self.kn
-        cls = noun[1] if noun else None
+        """A count: the first of the count readers that decides it, else a residue reason."""
+        model = noun[0] if noun and noun[1] in MODEL_METRICS else self._first_model(hs, h1)
+        slot = Slot(i, a, s, hs, h1, noun, noun[1] if noun else None, model)
         d.noun_end = noun[0].end if noun else a.end
-        model = self._first_model(hs, h1)
-        if noun and noun[1] in MODEL_METRICS:
-            model = noun[0]
-        # a collective with a branch ("74 đơn vị trường có Chi hội khuyến học")
-        g = self.ex.grammar
-        if cls in ("@unit", "@community", "@place", "@clan") and g.has_branch.match(f, hs):
-            m = g.has_branch.match(f, hs)
-            d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
-            if m.group(0).endswith(fold("trung tâm học tập cộng đồng")):
-                d.metric = "learning_centres"
-            if cls == "@clan":
-                d.metric = "promoting_clans"
-            elif m.group(0).endswith(fold("quỹ khuyến học")):
-                d.reason = "a unit with its own fund, not a metric of the vocabulary"
-                return
-            d.subgroup = "" if cls == "@clan" else self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])].strip(" ,")
-            return
-        # given an award or a scholarship
-        award = self._award_context(s, a.start)
-        after_award = kn.first("context", f, d.noun_end, min(h1, d.noun_end + 40))
-        passive_award = bool((after_award and after_award.value == "award"
-                              and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
-                             or (cls == "@person" and g.passive_award.search(f, d.noun_end, h1))
-                             or (cls == "@person" and self._listed_before_passive(d.noun_end, s, a)))
-        if (cls in _RECIPIENT_CLASSES or (model and cls is None)) and (award or passive_award):
-            d.metric = "award_recipients"
-            d.subgroup = self._noun_phrase(hs, h1)
-            return
-        if cls == "award_recipients":
-            d.metric = "award_recipients"
-            d.subgroup = self.text[noun[0].start:noun[0].end]
-            return
-        # learning models
-        if model is not None and (cls is None or cls in MODEL_METRICS or model.value == "learning_models"
-                                  or model.value in _COMPATIBLE.get(cls, ())):
-            if model.value == "learning_models" and cls in _CLASS_MODEL:  # "9 thôn … danh hiệu học tập"
-                d.metric, d.how = _CLASS_MODEL[cls], "generic noun with the learning titles: its own model"
-                return
-            if model.value == "learning_models":
-                d.reason = "learning models counted together (no single model)"
-                return
-            d.metric = model.value
-            d.model_end = model.end
-            if noun and noun[1] in MODEL_METRICS:
-                d.noun_end = noun[0].end
-            return
-        graded = _GRADED.match(f, d.noun_end) if cls in ("@unit", "associations") else None
-        if graded:  # "05 đơn vị cấp xã xếp loại tốt": a tally of graded associations
-            d.metric, d.how = "associations", "units graded (xếp loại)"
-            d.subgroup = " ".join(self.text[graded.start(1):graded.end()].split())
-            return
-        implied = self._implied_model(a, s, cls, d.noun_end)
-        if implied is not None:  # "27.640 gia đình, 214 dòng họ và 96 thôn được công nhận"
-            d.metric, d.how = implied, "generic noun with a stage word: the learning model implied"
-            return
-        # donors
-        donation = kn.last("context", f, s.start, a.start)
-        clause_end = self._clause_of(s, a.start)[1]
-        source = _FROM.search(f, max(s.start, a.start - 8), a.start)
-        fund_cue = kn.last("context", f, s.start, a.start)
-        if cls in _DONOR_CLASSES and source and fund_cue and fund_cue.value in ("fund", "donation"):
-            d.metric, d.how = "donors", "money raised from them (từ/của N …)"
-            return
-        if cls in _DONOR_CLASSES and (
-                (donation and donation.value == "donation")
-                or g.gave.match(f[d.noun_end:clause_end])):
-            d.metric = "donors"
-            return
-        if cls and not cls.startswith("@"):
-            d.metric = cls
-            if cls in ("associations", "branches"):
-                d.subgroup = self._org_subgroup(noun[0].end, h1)
-            return
-        # "Số hội viên: 12.500", "tổng số hội viên là 12.500 người", "Số gia đình đăng ký “GĐHT”: 1.942 gia đình"
-        if cls in (None, "@person", "@family", "@clan", "@community", "@unit", "@place"):
-            label = self._label_metric(i, a, s)
-            if label is not None:
-                d.metric, d.how = label
+        for reader in (self._count_with_branch, self._count_honoured, self._count_of_model, self._count_graded,
+                       self._count_implied_model, self._count_donors, self._count_named, self._count_labelled):
+            if reader(slot, d):
                 return
         what = self.text[hs:hs + 25].split(",")[0].strip() or "nothing after it"
         d.reason = f"not in the vocabulary ({what})"
+
+    def _count_with_branch(self, sl: Slot, d: _Decision) -> bool:
+        """``74 đơn vị trường có Chi hội khuyến học``, ``17 dòng họ đã lập quỹ khuyến học``."""
+        f, cls, hs = self.folded, sl.cls, sl.hs
+        m = self.ex.grammar.has_branch.match(f, hs) if cls in ("@unit", "@community", "@place", "@clan") else None
+        if m is None:
+            return False
+        d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
+        if m.group(0).endswith(fold("trung tâm học tập cộng đồng")):
+            d.metric = "learning_centres"
+        if cls == "@clan":
+            d.metric = "promoting_clans"
+        elif m.group(0).endswith(fold("quỹ khuyến học")):
+            d.reason = "a unit with its own fund, not a metric of the vocabulary"
+            return True
+        d.subgroup = "" if cls == "@clan" else self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])].strip(" ,")
+        return True
+
+    def _count_honoured(self, sl: Slot, d: _Decision) -> bool:
+        """People or collectives given an award or a scholarship (active or passive voice)."""
+        f, kn, cls, g = self.folded, self.kn, sl.cls, self.ex.grammar
+        if not (cls in _RECIPIENT_CLASSES or (sl.model and cls is None)):
+            return False
+        award = self._award_context(sl.s, sl.a.start)
+        after_award = kn.first("context", f, d.noun_end, min(sl.h1, d.noun_end + 40))
+        passive_award = bool((after_award and after_award.value == "award"
+                              and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
+                             or (cls == "@person" and g.passive_award.search(f, d.noun_end, sl.h1))
+                             or (cls == "@person" and self._listed_before_passive(d.noun_end, sl.s, sl.a)))
+        if award or passive_award:
+            d.metric, d.subgroup = "award_recipients", self._noun_phrase(sl.hs, sl.h1)
+            return True
+        if cls == "award_recipients":  # "350 suất học bổng": a recipient count by its own noun
+            d.metric, d.subgroup = "award_recipients", self.text[sl.noun[0].start:sl.noun[0].end]
+            return True
+        return False
+
+    def _count_of_model(self, sl: Slot, d: _Decision) -> bool:
+        """A learning-model title after the number (compatible with its generic noun, if any)."""
+        model, cls = sl.model, sl.cls
+        if model is None or not (cls is None or cls in MODEL_METRICS or model.value == "learning_models"
+                                 or model.value in _COMPATIBLE.get(cls, ())):
+            return False
+        if model.value == "learning_models" and cls in _CLASS_MODEL:  # "9 thôn … danh hiệu học tập"
+            d.metric, d.how = _CLASS_MODEL[cls], "generic noun with the learning titles: its own model"
+        elif model.value == "learning_models":
+            d.reason = "learning models counted together (no single model)"
+        else:
+            d.metric, d.model_end = model.value, model.end
+            if sl.noun and sl.noun[1] in MODEL_METRICS:
+                d.noun_end = sl.noun[0].end
+        return True
+
+    def _count_graded(self, sl: Slot, d: _Decision) -> bool:
+        """``05 đơn vị cấp xã xếp loại tốt``: a tally of graded associations."""
+        graded = _GRADED.match(self.folded, d.noun_end) if sl.cls in ("@unit", "associations") else None
+        if graded is None:
+            return False
+        d.metric, d.how = "associations", "units graded (xếp loại)"
+        d.subgroup = " ".join(self.text[graded.start(1):graded.end()].split())
+        return True
+
+    def _count_implied_model(self, sl: Slot, d: _Decision) -> bool:
+        """``27.640 gia đình, 214 dòng họ và 96 thôn được công nhận``."""
+        implied = self._implied_model(sl.a, sl.s, sl.cls, d.noun_end)
+        if implied is None:
+            return False
+        d.metric, d.how = implied, "generic noun with a stage word: the learning model implied"
+        return True
+
+    def _count_donors(self, sl: Slot, d: _Decision) -> bool:
+        """Units or people who gave (``sự ủng hộ của 42 doanh nghiệp``, ``từ 64 doanh nghiệp``)."""
+        if sl.cls not in _DONOR_CLASSES:
+            return False
+        f, kn, s, a = self.folded, self.kn, sl.s, sl.a
+        cue = kn.last("context", f, s.start, a.start)
+        source = _FROM.search(f, max(s.start, a.start - 8), a.start)
+        if source and cue and cue.value in ("fund", "donation"):
+            d.metric, d.how = "donors", "money raised from them (từ/của N …)"
+            return True
+        clause_end = self._clause_of(s, a.start)[1]
+        if (cue and cue.value == "donation") or self.ex.grammar.gave.match(f[d.noun_end:clause_end]):
+            d.metric = "donors"
+            return True
+        return False
+
+    def _count_named(self, sl: Slot, d: _Decision) -> bool:
+        """A noun of the vocabulary right after the number (``hội viên``, ``chi hội``)."""
+        cls = sl.cls
+        if not cls or cls.startswith("@"):
+            return False
+        d.metric = cls
+        if cls in ("associations", "branches"):
+            d.subgroup = self._org_subgroup(sl.noun[0].end, sl.h1)
+        return True
+
+    def _count_labelled(self, sl: Slot, d: _Decision) -> bool:
+        """``Số hội viên: 12.500``, ``tổng số hội viên là 12.500 người``, ``Số gia đình đăng ký “GĐHT”: 1.942``."""
+        if sl.cls not in (None, "@person", "@family", "@clan", "@community", "@unit", "@place"):
+            return False
+        label = self._label_metric(sl.i, sl.a, sl.s)
+        if label is None:
+            return False
+        d.metric, d.how = label
+        return True
 
     def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> str | None:
         """A generic noun (hộ, dòng họ, thôn) followed in its clause by a stage word, in a sentence
@@ -860,6 +891,21 @@ class _Article:
         piece = re.split(r";|(?:^|\s)(?:và|với|hoạt động|có)(?:\s|$)|\.\s", piece)[0]
         piece = piece.strip(" ,.")
         return piece if len(piece) <= 40 else ""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One number being read: its place among the amounts, its sentence, the words after it
+    (``hs``…``h1``, its head) and the counted noun and learning-model title found there."""
+
+    i: int
+    a: Amount
+    s: Sentence
+    hs: int
+    h1: int
+    noun: tuple[Match, str] | None
+    cls: str | None
+    model: Match | None
 
 
 @dataclass
