@@ -238,11 +238,8 @@ def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
         if kind == "school_year":
             return Period(a, b, kind, date(y1, 9, 1), date(y2, 8, 31), y1, plan)
         return Period(a, b, kind, date(y1, 1, 1), date(y2, 12, 31), y1, plan)
-    if kind == "asof_pub":
-        return Period(a, b, kind, None, None, None, plan)
-    if kind == "day":
-        d = _valid(int(g[0]), int(g[1]), int(g[2]))
-        return Period(a, b, kind, d, d, d.year, plan) if d else None
+    if kind in ("asof_pub", "day"):
+        return _day_or_now(kind, a, b, g, plan)
     if kind == "horizon":  # "đến năm 2020": the deadline of a programme, not a period of figures
         return Period(a, b, kind, None, date(int(g[0]), 12, 31), int(g[0]), True)
     if kind == "asof":
@@ -267,6 +264,14 @@ def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
     # no year written: a placeholder, resolved against the article's report year
     placeholder = _make(kind, a, b, 2000, plan)
     return replace(placeholder, year=None)
+
+
+def _day_or_now(kind: str, a: int, b: int, g: tuple, plan: bool) -> Period | None:
+    """``đến nay`` (resolved later to the article's date) or one full day (``ngày 18/2/2024``)."""
+    if kind == "asof_pub":
+        return Period(a, b, kind, None, None, None, plan)
+    d = _valid(int(g[0]), int(g[1]), int(g[2]))
+    return Period(a, b, kind, d, d, d.year, plan) if d else None
 
 
 # -- the article's date --------------------------------------------------------------

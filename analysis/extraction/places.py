@@ -179,19 +179,9 @@ def find_mentions(text: str, folded: str, gz: Gazetteer, kn: Knowledge | None = 
     for m in _CLUSTER.finditer(folded):
         add(Mention(m.start(), m.end(), Place(cluster_label(m.group(1)), "cluster", ""), "cụm"))
     for pm in kn.find("prefix", folded):
-        after = pm.end
-        while after < len(text) and text[after] in " \t":
-            after += 1
-        if _HOI.match(folded, after):  # "tỉnh Hội", "huyện Hội": the association of that level
-            add(Mention(pm.start, _HOI.match(folded, after).end(), None, pm.value, anaphor=True, body=True))
-            continue
-        name = _name_at(text, after) if after > pm.end or pm.cue.endswith(".") else ""
-        if name:
-            name = gz.longest_known(name, pm.value)
-            place = gz.by_prefix(pm.value, name, context_province)
-            add(Mention(pm.start, after + len(name), place, pm.cue))
-        elif _ANAPHOR_LEAD.search(folded[max(0, pm.start - 20):pm.start]) and not folded.startswith("hội", after):
-            add(Mention(pm.start, pm.end, None, pm.value, anaphor=True))
+        m = _prefixed(text, folded, pm, gz, context_province)
+        if m is not None:
+            add(m)
     for bm in kn.find("association_level", folded):  # "Trung ương Hội"
         add(Mention(bm.start, bm.end, None, bm.value, anaphor=True, body=True))
     for a, b, place in gz.bare(folded, text):
@@ -201,6 +191,23 @@ def find_mentions(text: str, folded: str, gz: Gazetteer, kn: Knowledge | None = 
         add(Mention(nm.start, nm.end, Place("Việt Nam", "national", ""), ""))
     out.sort(key=lambda m: m.start)
     return [_annotate(m, folded, kn) for m in out]
+
+
+def _prefixed(text: str, folded: str, pm, gz: Gazetteer, context_province: str) -> Mention | None:
+    """``huyện Quế Võ`` (a name), ``tỉnh Hội`` (the association of a level), ``toàn huyện`` (an anaphor)."""
+    after = pm.end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    hoi = _HOI.match(folded, after)
+    if hoi:  # "tỉnh Hội", "huyện Hội": the association of that level
+        return Mention(pm.start, hoi.end(), None, pm.value, anaphor=True, body=True)
+    name = _name_at(text, after) if after > pm.end or pm.cue.endswith(".") else ""
+    if name:
+        name = gz.longest_known(name, pm.value)
+        return Mention(pm.start, after + len(name), gz.by_prefix(pm.value, name, context_province), pm.cue)
+    if _ANAPHOR_LEAD.search(folded[max(0, pm.start - 20):pm.start]) and not folded.startswith("hội", after):
+        return Mention(pm.start, pm.end, None, pm.value, anaphor=True)
+    return None
 
 
 def _annotate(m: Mention, folded: str, kn: Knowledge) -> Mention:
