@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from analysis.extraction.knowledge import CueIndex, fold, fold_re
-from analysis.extraction.periods import YEAR, Dating, Period, month_end
+from analysis.extraction.periods import PLACEHOLDER_YEAR, YEAR, Dating, Period, month_end
 from analysis.extraction.places import LEVEL_RANK, Gazetteer, Mention, Place, find_mentions
 
 
@@ -223,7 +223,13 @@ def report_period(genre: str, headline: str, phrases: list[Period], event: date 
 
 def _reviewed(phrases: list[Period]) -> list[Period]:
     kinds = ("year", "h1", "h2", "m9", "q", "school_year", "term")
-    return [p for p in phrases if p.kind in kinds and not p.plan and p.period_end and p.year is not None]
+    return [p for p in phrases if p.kind in kinds and not p.plan and p.period_end and _dated(p)]
+
+
+def _dated(p: Period) -> bool:
+    """Written with its year, or given one from the article (``6 tháng đầu năm`` of a dated
+    article); not the placeholder of a phrase whose year is still unknown."""
+    return p.year is not None or (p.period_start is not None and p.period_start.year != PLACEHOLDER_YEAR)
 
 
 def new_term(headline: str, phrases: list[Period]) -> tuple[int, int] | None:

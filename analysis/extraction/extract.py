@@ -25,6 +25,7 @@ from analysis.extraction.knowledge import CueIndex, Knowledge, Match, fold, fold
 from analysis.extraction.numbers import Amount, NumberScanner
 from analysis.extraction.periods import (
     DateSpan,
+    Period,
     find_dates,
     find_period_phrases,
     infer_dating,
@@ -53,6 +54,7 @@ _GRADED = fold_re(r"\s*(?:cấp xã|cấp cơ sở|cơ sở)?\s*(?:được\s+)?
 _LIST_ITEM = re.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ]\))\s")
 _FROM = fold_re(r"(?:^|\s)(?:từ|của)\s+$")
 _SUBSET_HAS = fold_re(r"(?<!\w)có\s+(?:tỉ lệ|quỹ|mức|số)")
+_SHARE_LINK = fold_re(r"(?:tỉ lệ|đạt|bằng|chiếm)\s*:?\s*$")
 _BIG_SCALE = fold_re(r"\d\s*(?:tỉ|tỷ|triệu|tr\.?)(?!\w)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
@@ -238,7 +240,8 @@ class _Article:
         self.dates = find_dates(folded, self.ex._counted)
         phrases = find_period_phrases(folded)
         dating = infer_dating(folded, phrases, self.meta.published)
-        self.phrases = [p.resolve(dating.report_year, dating.published) for p in phrases]
+        year = dating.report_year or _year_reviewed(phrases, dating.published)
+        self.phrases = [p.resolve(year, dating.published) for p in phrases]
         self._in_phrase = Spans((p.start, p.end) for p in self.phrases)
         self.mentions = find_mentions(text, folded, self.gz, self.kn)
         timed = phrase_roles(self.phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
@@ -720,8 +723,7 @@ class _Article:
         between = self.folded[max(prev.amount.end, prev.noun_end):a.start]
         if len(between) > 50 or self.kn.find("noun", between) or self.kn.find("model", between):
             return None
-        return prev.metric if fold("tỉ lệ") in between or between.strip(" ,(") in ("", fold("đạt"), fold("bằng")) \
-            else None
+        return prev.metric if _SHARE_LINK.search(between) or not between.strip(" ,(") else None
 
     def _rate_label(self, a: Amount, s: Sentence) -> str | None:
         """``tỷ lệ hộ đăng ký cao nhất, đạt 98,7%``: the share's model named before it."""
@@ -862,6 +864,7 @@ class _Article:
         para = self._paragraph_start(a.start)
         if stage == "target":
             return self.periods.target(a.start, a.end, clause, (s.start, s.end), para)
+        para = self.text.rfind("\n", 0, a.start) + 1  # an as-of date carries within its line only
         stock = metric in STOCK_METRICS or (metric == "fund_raised" and d.subgroup == "số dư quỹ")
         if metric == "award_recipients" and self.doc.genre == "congress" and \
                 self.kn.first("at_event", self.folded, s.start, a.start):
@@ -922,6 +925,20 @@ class _Decision:
 
 _DATE_REASON = {"date": "date", "month": "date (month)", "day_month": "date (day/month)",
                 "time": "time of day", "year": "year", "year_range": "years (term or range)"}
+
+
+def _year_reviewed(phrases: list[Period], published: date | None) -> int | None:
+    """The year of phrases written without one (``6 tháng đầu năm``, ``năm qua``) when the text
+    names no year: a half or quarter is of the year of the article; a whole year reviewed in
+    January–March is the year before."""
+    if published is None:
+        return None
+    for p in phrases:
+        if p.year is None and p.kind in ("h1", "h2", "m9", "q", "ytd"):
+            return published.year
+        if p.year is None and p.kind == "year":
+            return published.year - 1 if published.month <= 3 else published.year
+    return None
 
 
 def _prefix_level(kn: Knowledge, prefix: str) -> str:

@@ -22,6 +22,7 @@ from analysis.extraction.spans import Spans
 
 YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
 _D = ""  # the "not inside a number" check is done where the patterns are tried
+PLACEHOLDER_YEAR = 2000  # the dates of a phrase written without a year, until the article gives one
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
     if year_text:
         return _make(kind, a, b, int(year_text), plan)
     # no year written: a placeholder, resolved against the article's report year
-    placeholder = _make(kind, a, b, 2000, plan)
+    placeholder = _make(kind, a, b, PLACEHOLDER_YEAR, plan)
     return replace(placeholder, year=None)
 
 
