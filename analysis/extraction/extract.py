@@ -33,7 +33,7 @@ from analysis.extraction.periods import (
 from analysis.extraction.places import Gazetteer, Mention, Place, find_mentions, gazetteer
 from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
 from analysis.extraction.spans import Spans
-from analysis.extraction.textio import ArticleError, read_article
+from analysis.extraction.textio import QUOTE_LIMIT, ArticleError, quote_window, read_article
 from analysis.extraction.trace import TraceRow, fallback_of
 from analysis.table.vocabulary import MODEL_COUNT_METRICS, STOCK_METRICS
 
@@ -69,7 +69,7 @@ _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
 
-_QUOTE_MAX = 320  # characters: a quote is the sentence, else its clause, else a window around the number
+_QUOTE_MAX = QUOTE_LIMIT  # characters: a quote is the sentence, else its clause, else a window around the number
 RESIDUE_FIELDS = ["source_id", "text", "start", "end", "reason", "quote"]
 
 
@@ -322,15 +322,7 @@ class _Article:
         a, b = s.start, s.end
         if b - a > _QUOTE_MAX:
             a, b = self._clause_of(s, pos)
-        if b - a > _QUOTE_MAX:
-            end = max(end or pos, pos)
-            lo, hi = max(a, pos - _QUOTE_MAX // 2), min(b, max(end, pos + _QUOTE_MAX // 2))
-            k = self.text.rfind(" ", a, lo + 1)
-            lo = k + 1 if k >= a else lo
-            k = self.text.find(" ", hi)
-            hi = k if 0 <= k < b else b
-            a, b = lo, hi
-        return self.text[a:b].strip()
+        return quote_window(self.text, a, b, pos, _QUOTE_MAX)
 
     def _unaccounted(self) -> None:
         """Every digit run ends up in a figure or the residue: malformed ones get a reason here."""
