@@ -133,14 +133,16 @@ class Page:
 
 
 def show(*parts) -> Page:
-    """Join HTML parts (Markup or :class:`Page`) into one display object; plain strings are
-    escaped and set as a paragraph."""
+    """Join HTML parts (Markup, :class:`Page`, charts) into one display object; plain strings
+    are escaped and set as a paragraph."""
     out = []
     for p in parts:
         if isinstance(p, Page):
             out.append(p.html)
         elif isinstance(p, Markup):
             out.append(str(p))
+        elif hasattr(p, "_repr_html_"):  # a chart
+            out.append(p._repr_html_())
         else:
             out.append(f"<p>{escape(p)}</p>")
     return Page("".join(out))

@@ -45,7 +45,7 @@ def theme():
 def palette(n: int) -> list:
     import seaborn as sns
 
-    return sns.color_palette("colorblind", max(n, 1))
+    return sns.color_palette("colorblind", max(n, 1))[:n]
 
 
 class Chart:
