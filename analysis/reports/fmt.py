@@ -91,12 +91,15 @@ def count(x, lang: str = "vi", bound: str = "exact") -> str:
 
 
 def value(x, unit: str = "count", lang: str = "vi", bound: str = "exact", value_max=None) -> str:
-    """A figure with its bound prefix: ``≥ 72.000``, ``≈ 25 tỷ đồng``, ``80–90%``."""
+    """A figure with its bound prefix: ``≥ 72.000``, ``≈ 25 tỷ đồng``, ``80–90%`` (a range
+    widens outwards when rounded)."""
     if is_missing(x):
         return MISSING
     one = {"vnd": money, "percent": percent}.get(unit, count)
     if bound == "range" and not is_missing(value_max):
-        return f"{one(x, lang)}–{one(value_max, lang)}"
+        if unit == "percent":  # 80–90%
+            return f"{number(x, lang, 2, 'at_least')}–{percent(value_max, lang, 2, 'at_most')}"
+        return f"{one(x, lang, bound='at_least')}–{one(value_max, lang, bound='at_most')}"
     return PREFIX.get(bound, "") + one(x, lang, bound=bound)
 
 

@@ -71,6 +71,21 @@ def dashboard_summary(dash: pd.DataFrame, lang: str) -> Markup:
                  names=", ".join(empty))
 
 
+def dashboard_others(df: pd.DataFrame, dash: pd.DataFrame, provinces: list[str], ev: Evidence, lang: str) -> Markup:
+    """What else the articles state inside these provinces (other levels, stages, indicators):
+    the latest figure of each area × indicator × stage × part not already in the table above."""
+    used = {k for keys in dash["keys"] for k in keys}
+    from analysis.reports.evidence import figure_key
+
+    inside = df[df["province"].isin(provinces) & (df["period_end"].astype(str) != "")]
+    inside = inside[[figure_key(r) not in used for _, r in inside.iterrows()]]
+    if inside.empty:
+        return prose("dash_others_none", lang)
+    key = ["entity", "level", "metric", "stage", "subgroup"]
+    latest = inside[inside["period_end"] == inside.groupby(key)["period_end"].transform("max")]
+    return figures_table(latest, ev, lang)
+
+
 def dashboard_trends(df: pd.DataFrame, provinces: list[str], ev: Evidence, lang: str) -> list:
     """Small multiples: members (stocks) and fund raised per year (12-month flows)."""
     charts = []

@@ -56,7 +56,8 @@ def test_bounds_are_prefixes_rounded_the_safe_way():
     assert fmt.value(69257.2, "count", "vi", "at_most") == "≤ 69.258"
     assert fmt.value(25e9, "vnd", "vi", "at_least") == "≥ 25 tỷ đồng"
     assert fmt.value(25e9, "vnd", "en", "approx") == "≈ 25 bn VND"
-    assert fmt.value(80, "percent", "vi", "range", 90) == "80%–90%"
+    assert fmt.value(80, "percent", "vi", "range", 90) == "80–90%"
+    assert fmt.value(27.97135, "count", "vi", "range", 28.64536) == "27,97–28,65"
     assert fmt.bounded(Bounded(72000, "at_least"), "count", "en") == "≥ 72,000"
     assert fmt.bounded(Bounded(347222.2, "approx"), "vnd", "vi") == "≈ 347.222 đồng"
 
