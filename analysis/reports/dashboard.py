@@ -117,8 +117,8 @@ def trend_points(df: pd.DataFrame, provinces: list[str], metric: str, stage: str
                  flow_months: int | None = None) -> pd.DataFrame:
     """Every dated whole figure of ``metric`` for the cluster's provinces, one period kind only:
     stocks (``flow_months`` None) or flows of that many months. Columns: panel (province), x
-    (decimal year of period_end), y, y_max, bound, key (the figure), plus the figure's own."""
-    from analysis.reports.viz import decimal_year
+    (:func:`analysis.reports.viz.time_x`), y, y_max, bound, key (the figure), plus the figure's own."""
+    from analysis.reports.viz import time_x
     from analysis.table.shapes import period_shape
 
     rows = pd.concat([_whole(df, p, metric, stage) for p in provinces]) if provinces else df.iloc[0:0]
@@ -128,7 +128,7 @@ def trend_points(df: pd.DataFrame, provinces: list[str], metric: str, stage: str
     want = "stock" if flow_months is None else f"flow-{flow_months}m"
     rows = rows[shapes == want].copy()
     rows["panel"] = rows["entity"]
-    rows["x"] = [decimal_year(w) for w in rows["period_end"]]
+    rows["x"] = [time_x(a, b) for a, b in zip(rows["period_start"], rows["period_end"], strict=True)]
     rows["y"] = rows["value"].astype(float)
     rows["y_max"] = pd.to_numeric(rows["value_max"], errors="coerce")
     rows["key"] = [figure_key(r) for _, r in rows.iterrows()]

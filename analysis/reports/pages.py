@@ -403,5 +403,5 @@ def entity_coverage(here: pd.DataFrame, lang: str) -> list:
         return []
     areas = sorted(here["entity"].unique())
     grid = coverage_grid(here.assign(province=here["entity"]), areas)
-    title = label("coverage_title", lang).format(total=fmt.number(int(grid.to_numpy().sum()), lang))
+    title = label("coverage_title_areas", lang).format(total=fmt.number(int(grid.to_numpy().sum()), lang))
     return [viz.coverage_chart(grid, lang, title)]

@@ -106,14 +106,33 @@ def value_axis(ax, unit: str, lang: str, values, axis: str = "y", name: str = ""
     return div
 
 
-def year_axis(ax, lang: str, years: list[float], nbins: int = 8) -> None:
-    """Whole years on the x axis (never a run of dates), padded half a year each side."""
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+def time_x(start, end) -> float:
+    """Where a figure stands on a time axis: a flow at the middle of its period (the year 2019
+    at 2019.5, inside the band labelled 2019), a stock at its as-of date."""
+    if fmt.is_missing(start) or not str(start):
+        return decimal_year(end)
+    return (decimal_year(start) + decimal_year(end)) / 2
 
-    lo, hi = (math.floor(min(years)), math.ceil(max(years))) if years else (2015, 2025)
-    ax.set_xlim(lo - 0.5, max(hi, lo + 1) + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=nbins))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(round(v))}"))
+
+def year_axis(ax, lang: str, years: list[float], nbins: int = 12) -> None:
+    """Years as bands: grid lines on 1 January, each year's label in the middle of its band, so a
+    stock as of 31/12/2019 sits at the end of 2019 (not on a 2020 tick)."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator, NullFormatter
+
+    lo, hi = (math.floor(min(years)), math.floor(max(years))) if years else (2015, 2025)
+    step = next(s for s in (1, 2, 5, 10) if (hi - lo + 1) / s <= nbins)
+    lo -= lo % step
+    ax.set_xlim(lo - 0.15, hi + 1.15)  # room for a marker on 1 January or 31 December
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    year = FuncFormatter(lambda v, _pos: f"{int(round(v))}")
+    if step == 1:  # each label in the middle of its year
+        ax.xaxis.set_major_formatter(NullFormatter())
+        ax.xaxis.set_minor_locator(FixedLocator([y + 0.5 for y in range(lo, hi + 1)]))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _pos: f"{int(math.floor(v))}"))
+        ax.tick_params(axis="x", which="minor", length=0)
+    else:  # several years a band: labels on the 1 January lines
+        ax.xaxis.set_major_formatter(year)
+    ax.tick_params(axis="x", which="major", length=3)
     ax.set_xlabel(label("year", lang))
 
 
@@ -172,7 +191,7 @@ def _series_name(stage: str, subgroup: str, lang: str) -> str:
 def series_points(s: pd.DataFrame) -> pd.DataFrame:
     """The rows of a series that a time chart draws: dated ones, x in decimal years."""
     d = s[s["period_end"].astype(str) != ""].copy()
-    d["x"] = [decimal_year(w) for w in d["period_end"]]
+    d["x"] = [time_x(a, b) for a, b in zip(d["period_start"], d["period_end"], strict=True)]
     d["y"] = d["value"].astype(float)
     d["y_max"] = pd.to_numeric(d["value_max"], errors="coerce")
     return d
@@ -280,6 +299,7 @@ def coverage_chart(grid: pd.DataFrame, lang: str, title: str) -> Chart:
     ax.set_xlabel(label("year", lang))
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=0)
+    ax.tick_params(axis="y", rotation=0)
     ax.set_title(title)
     total = int(grid.to_numpy().sum())
     alt = label("alt_coverage", lang).format(title=title, total=fmt.number(total, lang), rows=len(grid),
@@ -310,7 +330,7 @@ def small_multiples(points: pd.DataFrame, panels: list[str], lang: str, title: s
     for j in range(len(panels), rows * cols):
         axes[j // cols][j % cols].set_axis_off()
     first = axes[0][0]
-    year_axis(first, lang, years, nbins=max(2, 8 // cols + 1))
+    year_axis(first, lang, years, nbins=max(3, 24 // cols))
     value_axis(first, unit, lang, list(points["y"]) + list(points.get("y_max", pd.Series(dtype=float)).dropna()))
     unit_text = first.get_ylabel()
     first.set_ylim(bottom=0)

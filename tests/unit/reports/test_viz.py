@@ -48,11 +48,17 @@ def assert_rows(points, rows: set[tuple[float, float]]):
 def test_series_points_are_rows_and_two_sources_give_two_points(df):
     s = df[(df["entity"] == "Nam Định") & (df["metric"] == "members")]
     chart = viz.series_chart(s, "members", "vi")
-    rows = {(viz.decimal_year(r["period_end"]), float(r["value"])) for _, r in s.iterrows()}
+    rows = {(viz.time_x(r["period_start"], r["period_end"]), float(r["value"])) for _, r in s.iterrows()}
     pts = drawn(chart.fig)
     assert_rows(pts, rows)
     assert {p for p in pts} == rows and len(rows) == 2  # 510 000 and 498 000: both drawn, no mean 504 000
     assert chart.alt and chart.fig.axes[0].get_xlabel() == "năm"
+
+
+def test_years_are_bands_and_points_sit_inside_their_year():
+    assert viz.time_x("", "2019-12-31") < 2020 <= viz.time_x("", "2020-01-01")
+    assert viz.time_x("2019-01-01", "2019-12-31") == pytest.approx(2019.5, abs=0.01)
+    assert 2019 < viz.time_x("2019-01-01", "2019-06-30") < 2019.5
 
 
 def test_one_period_kind_per_chart(df):
