@@ -93,6 +93,7 @@ class Evidence:
 
     @property
     def shown(self) -> int:
+        """How many figures this page has linked so far."""
         return len(self._order)
 
     def section(self) -> Markup:

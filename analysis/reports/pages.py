@@ -63,6 +63,7 @@ def dashboard_table(dash: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
 
 
 def dashboard_summary(dash: pd.DataFrame, lang: str) -> Markup:
+    """How many provinces have any figure, and which have none."""
     has = dash.groupby("province", sort=False)["value"].apply(lambda v: any(x is not None for x in v))
     empty = [p for p, ok in has.items() if not ok]
     if not empty:
@@ -108,6 +109,7 @@ def _finding(pts: pd.DataFrame, unit: str, lang: str) -> str:
 
 
 def coverage_view(df: pd.DataFrame, provinces: list[str], lang: str) -> list:
+    """Province × year heat map of the figures, and how many figures are undated."""
     grid = coverage_grid(df, provinces)
     total = int(grid.to_numpy().sum()) if not grid.empty else 0
     undated = int((df["province"].isin(provinces) & df["year"].isna()).sum())
@@ -133,6 +135,7 @@ def figures_rows(rows: pd.DataFrame, ev: Evidence, lang: str) -> pd.DataFrame:
 
 
 def figures_table(rows: pd.DataFrame, ev: Evidence, lang: str, caption: str = "") -> Markup:
+    """Figure rows, sorted by area, indicator, stage and date, as a readable table."""
     if rows.empty:
         return table(rows, [], lang)
     ordered = rows.sort_values(["entity", "metric", "stage", "period_end", "source_id"])
@@ -257,6 +260,7 @@ def rates_chart(rates: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str, 
 
 
 def conversion_table(conv: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
+    """Registered → achieved on the same area, model and period, with both figures linked."""
     rows = []
     for _, r in conv.iterrows():
         figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"]) & (df["period_start"] == r["period_start"])
@@ -272,6 +276,7 @@ def conversion_table(conv: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: s
 
 
 def households_table(fph: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
+    """Achieved learning families per 2019 census household."""
     rows = []
     for _, r in fph.iterrows():
         figs = df[(df["entity"] == r["entity"]) & (df["metric"] == "learning_families") & (df["stage"] == "achieved")
@@ -286,6 +291,7 @@ def households_table(fph: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: st
 
 
 def targets_table(dist: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
+    """Each stated target beside the latest outcome of the same area and indicator."""
     rows = []
     for _, r in dist.iterrows():
         figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"])
@@ -345,6 +351,7 @@ def residue_view(residue: pd.DataFrame, lang: str) -> Markup:
 
 
 def curation_view(curation: pd.DataFrame, lang: str) -> Markup:
+    """The curation log: each correction and whether it still applies."""
     if curation.empty:
         return prose("no_curation", lang)
     return frame(curation, ["file", "line", "source_id", "metric", "action", "status", "detail", "start"], lang)
@@ -370,6 +377,7 @@ def conflicts_table(found: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: s
 # -- province profile -----------------------------------------------------------------------------
 
 def profile_intro(provinces: pd.DataFrame, province: str, lang: str) -> Markup:
+    """The province's census numbers, cluster and 2025 successor in a sentence."""
     ref = provinces.set_index("province").loc[province]
     from analysis.table.clusters import cluster_label
 
@@ -380,6 +388,7 @@ def profile_intro(provinces: pd.DataFrame, province: str, lang: str) -> Markup:
 
 
 def districts_table(districts: pd.DataFrame, province: str, lang: str) -> Markup:
+    """The province's districts in the reference table, with census numbers and 2025 successors."""
     known = districts[districts["province"] == province]
     if known.empty:
         return prose("no_districts", lang)
@@ -391,6 +400,7 @@ def districts_table(districts: pd.DataFrame, province: str, lang: str) -> Markup
 
 
 def profile_summary(here: pd.DataFrame, province: str, lang: str) -> Markup:
+    """How many figures and articles speak of the province, and for which areas."""
     if here.empty:
         return prose("pp_none", lang, province=province)
     return prose("pp_summary", lang, figures=fmt.number(len(here), lang), articles=fmt.number(here["source_id"].nunique(), lang),

@@ -43,6 +43,7 @@ def theme():
 
 
 def palette(n: int) -> list:
+    """``n`` colours of seaborn's colour-blind-safe palette."""
     import seaborn as sns
 
     return sns.color_palette("colorblind", max(n, 1))[:n]
@@ -57,11 +58,13 @@ class Chart:
         self._html = None
 
     def png(self) -> bytes:
+        """The figure as PNG bytes (tight box, no software stamp)."""
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
         return buf.getvalue()
 
     def html(self) -> str:
+        """``<figure>`` with the embedded PNG, its escaped alt text and the source line."""
         if self._html is None:
             data = base64.b64encode(self.png()).decode("ascii")
             source = str(self.source) if isinstance(self.source, Markup) else escape(self.source)
@@ -174,6 +177,7 @@ def _close(fig):
 
 
 def empty_chart(title: str, lang: str) -> Chart:
+    """A short panel that says *no data* under the chart's title (never a blank image)."""
     plt, _ = theme()
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 1.6))
     ax.text(0.5, 0.5, label("no_data", lang), ha="center", va="center", transform=ax.transAxes, color="0.3")
