@@ -24,6 +24,16 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--curated", type=Path, default=paths.CURATED_DIR,
                     help="folder of reviewers' corrections ('none' to skip)")
     ex.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core for large batches)")
+    ex.add_argument("--scheduler", default="", metavar="ADDRESS",
+                    help="run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local'")
+
+    ad = sub.add_parser("add", help="bring .txt, .html/.htm, .docx or .pdf files into data/raw (text, original, "
+                        "sources.csv row, manifest)")
+    ad.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to add")
+    ad.add_argument("--url", default="", help="where it was published (one file only)")
+    ad.add_argument("--published", default="", help="publication date, YYYY-MM-DD")
+    ad.add_argument("--outlet", default="", help="the newspaper or site")
+    ad.add_argument("--raw", type=Path, default=paths.RAW_DIR, help=argparse.SUPPRESS)
 
     mf = sub.add_parser("manifest", help="check data/raw against its checksum manifest, or add new files")
     mf.add_argument("--update", action="store_true", help="add files not yet listed (never rewrites a listed one)")
@@ -35,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--force", action="store_true", help="render every report even if unchanged")
     rn.add_argument("--only", action="append", default=[], help="render only these report names")
     rn.add_argument("--timeout", type=float, default=None, help="wall-clock limit per report, seconds")
+    rn.add_argument("--scheduler", default="", metavar="ADDRESS",
+                    help="render on a Dask cluster: its scheduler address (tcp://host:8786), or 'local'")
 
     bn = sub.add_parser("bench", help="run the benchmarks; write reports/benchmarks.json")
     bn.add_argument("--sizes", default="1000,5000,10000", help="corpus sizes for extraction")
@@ -53,13 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return {"extract": _extract, "manifest": _manifest, "render": _render, "bench": _bench}[args.command](args)
+    return {"extract": _extract, "add": _add, "manifest": _manifest, "render": _render, "bench": _bench}[args.command](args)
 
 
 def _extract(args) -> int:
     import os
     from concurrent.futures import ProcessPoolExecutor
 
+    from analysis.executors import SchedulerError, dask_executor
     from analysis.extraction.pipeline import run_extract
     from analysis.table.schema import FiguresSchemaError
 
@@ -74,17 +87,46 @@ def _extract(args) -> int:
     n = len(list(args.articles.glob("*.txt")))
     jobs = args.jobs or (os.cpu_count() or 1)
     try:
-        if jobs > 1 and n >= 200:
+        if args.scheduler:
+            with dask_executor(args.scheduler, args.jobs) as cluster:
+                summary = run_extract(args.articles, sources, args.out, curated, executor=cluster)
+        elif jobs > 1 and n >= 200:
             with ProcessPoolExecutor(jobs) as pool:
                 summary = run_extract(args.articles, sources, args.out, curated, executor=pool)
         else:
             summary = run_extract(args.articles, sources, args.out, curated)
     except FiguresSchemaError:
         return 1
+    except SchedulerError as exc:
+        print(f"khuyenhoc extract: {exc}", file=sys.stderr)
+        return 2
     ok = len(summary.outcomes) - len(summary.failed)
     print(f"{ok} of {len(summary.outcomes)} articles read: {summary.figures} figures, "
           f"{summary.residue} other numbers → {args.out}")
     return 1 if summary.failed or summary.problems else 0
+
+
+def _add(args) -> int:
+    from datetime import date
+
+    from analysis.extraction.add import Overrides, add_files
+
+    published = None
+    if args.published:
+        try:
+            published = date.fromisoformat(args.published)
+        except ValueError:
+            print(f"khuyenhoc add: --published {args.published!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return 2
+        if published > date.today():
+            print(f"khuyenhoc add: --published {args.published} lies in the future", file=sys.stderr)
+            return 2
+    if args.url and len(args.files) > 1:
+        print("khuyenhoc add: --url names one page: give one file with it", file=sys.stderr)
+        return 2
+    added, failed = add_files(args.files, args.raw, Overrides(args.url.strip(), published, args.outlet.strip()))
+    print(f"{len(added)} of {len(args.files)} file(s) added" + (f"; {len(failed)} not (see above)" if failed else ""))
+    return 1 if failed else 0
 
 
 def _manifest(args) -> int:
@@ -102,7 +144,16 @@ def _manifest(args) -> int:
 def _render(args) -> int:
     from analysis.reports.render import render_cli
 
-    return render_cli(args)
+    if not args.scheduler:
+        return render_cli(args)
+    from analysis.executors import SchedulerError, dask_executor
+
+    try:
+        with dask_executor(args.scheduler, args.jobs) as cluster:
+            return render_cli(args, executor=cluster)
+    except SchedulerError as exc:
+        print(f"khuyenhoc render: {exc}", file=sys.stderr)
+        return 2
 
 
 def _bench(args) -> int:

@@ -8,7 +8,8 @@ validates the table against the schema and writes, deterministically:
 - ``residue.csv`` — every number that did not become a figure, with the reason;
 - ``articles.csv`` — one row per article: date used and how it was found, counts, warnings;
 - ``curation_log.csv`` — each correction and whether it still applies;
-- ``figures.meta.json`` — schema and package version, input checksums, row counts.
+- ``datapackage.json`` — the three tables as a Frictionless data package (schema, keys, checksums);
+- ``figures.meta.json`` — package version, input checksums, row counts.
 """
 
 from __future__ import annotations
@@ -22,17 +23,17 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from analysis import __version__
 from analysis.extraction.curation import LOG_COLUMNS, apply_curation
 from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
+from analysis.extraction.sources import NO_FILE, read_sources, source_gaps  # noqa: F401  (read_sources re-exported)
 from analysis.extraction.textio import ArticleError
-from analysis.table.schema import COLUMNS, SCHEMA_VERSION
+from analysis.table.schema import COLUMNS
 
 ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "encoding",
-                   "chars", "figures", "residue", "warnings"]
+                   "chars", "figures", "residue", "warnings", "source_gap"]
 
 
 @dataclass
@@ -52,32 +53,6 @@ class RunSummary:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.error]
-
-
-def read_sources(path: Path | None) -> tuple[dict[str, SourceMeta], list[str]]:
-    """``sources.csv`` → metadata per source id, and the problems found in it."""
-    metas: dict[str, SourceMeta] = {}
-    problems: list[str] = []
-    if path is None or not Path(path).exists():
-        return metas, problems
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = {"source_id"} - set(reader.fieldnames or [])
-        if missing:
-            return metas, [f"{path}: no source_id column"]
-        for n, row in enumerate(reader, start=2):
-            sid = (row.get("source_id") or "").strip()
-            published = None
-            text = (row.get("published") or "").strip()
-            if text:
-                try:
-                    published = date.fromisoformat(text)
-                except ValueError:
-                    problems.append(f"{path}:{n}: published {text!r} is not an ISO date (YYYY-MM-DD); "
-                                    "the date is inferred from the text instead")
-            metas[sid] = SourceMeta(sid, (row.get("title") or "").strip(), (row.get("outlet") or "").strip(),
-                                    published, (row.get("url") or "").strip())
-    return metas, problems
 
 
 def _extract_one(args: tuple[str, SourceMeta]) -> Outcome:
@@ -140,9 +115,12 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
     metas, problems = read_sources(sources_csv)
     summary.problems += problems
     paths = sorted(Path(articles_dir).glob("*.txt"))
-    known = {p.stem for p in paths}
-    for sid in sorted(set(metas) - known):
-        summary.problems.append(f"{sources_csv}: source {sid!r} has no article file in {articles_dir}")
+    gaps = source_gaps(metas, {p.stem for p in paths}) if sources_csv is not None else {}
+    for sid, gap in gaps.items():
+        if gap == NO_FILE:
+            summary.problems.append(f"{sources_csv}: source {sid!r} has no article file in {articles_dir}")
+        else:
+            warn(f"{articles_dir}/{sid}.txt: {gap}: its title, outlet and url are unknown")
     summary.outcomes = extract_all(paths, metas, executor)
 
     rows: list[dict] = []
@@ -153,7 +131,7 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
         if o.error:
             warn(f"{articles_dir}/{o.source_id}.txt: {o.error}")
             articles.append({"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet,
-                             "url": meta.url, "warnings": f"ERROR: {o.error}"})
+                             "url": meta.url, "warnings": f"ERROR: {o.error}", "source_gap": gaps.get(o.source_id, "")})
             continue
         r = o.result
         rows += [f.row() for f in r.figures]
@@ -163,7 +141,10 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
         articles.append({"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
                          "published": r.published.isoformat() if r.published else "",
                          "published_how": r.published_how, "encoding": r.encoding, "chars": r.chars,
-                         "figures": len(r.figures), "residue": len(r.residue), "warnings": "; ".join(r.warnings)})
+                         "figures": len(r.figures), "residue": len(r.residue), "warnings": "; ".join(r.warnings),
+                         "source_gap": gaps.get(o.source_id, "")})
+    articles += [{"source_id": sid, "title": metas[sid].title, "outlet": metas[sid].outlet, "url": metas[sid].url,
+                  "source_gap": gap} for sid, gap in gaps.items() if gap == NO_FILE]
     log = []
     if curated_dir is not None:
         rows, log = apply_curation(rows, Path(curated_dir))
@@ -197,11 +178,12 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
     from analysis.extraction.knowledge import CUES_PATH
 
     inputs["knowledge/cues.csv"] = sha256(CUES_PATH)
+    from analysis.table.datapackage import write_datapackage
+
+    write_datapackage(folder)  # types, keys, checksums of the three tables; the sidecar keeps provenance
     meta = {
-        "schema_version": SCHEMA_VERSION,
         "package": "khuyenhoc",
         "package_version": __version__,
-        "figures_sha256": hashlib.sha256(out_csv.read_bytes()).hexdigest(),
         "inputs_sha256": dict(sorted(inputs.items())),
         "rows": {"figures": len(rows), "residue": len(residue), "articles": len(articles),
                  "articles_failed": len(summary.failed),

@@ -501,10 +501,10 @@ def print_summary(results: list[Result], stream=None) -> None:
     stream.write(f"{counts['ok']} rendered, {counts['skipped']} unchanged, {counts['failed']} failed\n")
 
 
-def render_cli(args) -> int:
+def render_cli(args, executor: Executor | None = None) -> int:
     try:
         results = render_grid(args.grid, args.out, jobs=args.jobs, force=args.force, only=args.only,
-                              timeout=args.timeout)
+                              timeout=args.timeout, executor=executor)
     except GridError as exc:
         print(f"khuyenhoc render: {exc}", file=sys.stderr)
         return 2

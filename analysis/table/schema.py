@@ -34,6 +34,7 @@ class Field:
     required: bool  # a value is owed on every row
     meaning: str
     allowed: tuple[str, ...] = ()
+    unit: str = ""  # what a number is counted in ("" for text)
 
 
 FIELDS: tuple[Field, ...] = (
@@ -45,16 +46,22 @@ FIELDS: tuple[Field, ...] = (
     Field("period_end", "date", False, "ISO date the period ends, or the as-of date of a stock"),
     Field("metric", "str", True, "what is counted (see the contract's vocabulary)", tuple(METRICS)),
     Field("stage", "str", True, "actual, registered, achieved or target", tuple(STAGES)),
-    Field("value", "float", True, "the number in base units (đồng, persons/units, 0–100 percent)"),
-    Field("value_max", "float", False, "upper end of a range"),
+    Field("value", "float", True, "the number in base units (đồng, persons/units, 0–100 percent)",
+          unit="the row's unit: count, vnd (đồng) or percent (0–100)"),
+    Field("value_max", "float", False, "upper end of a range", unit="the row's unit, as value"),
     Field("unit", "str", True, "count, vnd or percent", tuple(UNITS)),
     Field("bound", "str", True, "exact, at_least, at_most, approx or range", tuple(BOUNDS)),
     Field("subgroup", "str", False, "what the article narrows the figure to"),
     Field("quote", "str", True, "the sentence or clause stating the figure"),
-    Field("start", "int", True, "offset of the figure's first character in the normalised text"),
-    Field("end", "int", True, "offset after the figure's last character"),
+    Field("start", "int", True, "offset of the figure's first character in the normalised text",
+          unit="characters (Unicode code points of the NFC text)"),
+    Field("end", "int", True, "offset after the figure's last character",
+          unit="characters (Unicode code points of the NFC text)"),
 )
 COLUMNS = [f.name for f in FIELDS]
+# One figure is one number read as one metric at one stage (reviewers' corrections address it by
+# source_id, start and metric).
+PRIMARY_KEY: tuple[str, ...] = ("source_id", "start", "metric", "stage")
 
 
 class FiguresSchemaError(ValueError):
@@ -75,7 +82,8 @@ def _pandera_schema():
             checks.append(pa.Check.ge(0, error="value must not be negative"))
         dtype = {"str": str, "date": str, "float": float, "int": int}[f.dtype]
         columns[f.name] = pa.Column(dtype, checks=checks, nullable=not f.required, coerce=True)
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, coerce=True)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, coerce=True, unique=list(PRIMARY_KEY),
+                              report_duplicates="all")
 
 
 _SCHEMA = None
@@ -121,5 +129,10 @@ def _describe(exc, df, where: str) -> str:
         if idx is not None and idx == idx and idx in df.index:
             r = df.loc[idx]
             row = f"row {idx} ({r.get('source_id', '?')} at {r.get('start', '?')})"
-        lines.append(f"{row or 'table'}: column {column!r} = {value!r} fails {check}")
+        if check == "multiple_fields_uniqueness":
+            line = f"{row or 'table'}: another row has the same {', '.join(PRIMARY_KEY)} (the table's key)"
+        else:
+            line = f"{row or 'table'}: column {column!r} = {value!r} fails {check}"
+        if line not in lines:
+            lines.append(line)
     return f"{where}: {len(cases)} problem(s):\n  " + "\n  ".join(lines)

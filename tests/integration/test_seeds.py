@@ -70,21 +70,15 @@ def test_sidecar_and_residue(figures_csv):
     assert {"year", "date", "page counter"} <= reasons
 
 
-def _as(text: str, encoding: str) -> bytes:
-    from tests.unit.test_textio import encode
-
-    return encode(text, encoding)
-
-
 @pytest.mark.parametrize("variant", ["utf-8-sig", "utf-16", "cp1258", "nfd", "crlf", "nbsp"])
-def test_same_article_in_every_state_gives_same_figures(tmp_path, variant):
+def test_same_article_in_every_state_gives_same_figures(tmp_path, variant, encode_as):
     src = ARTICLES / "2023-que-vo-so-ket-6-thang.txt"
     text = src.read_text(encoding="utf-8")
     meta = SourceMeta(src.stem, published=__import__("datetime").date(2023, 8, 4))
     base = [(f.metric, f.value, f.stage, f.bound, f.entity) for f in extract_file(src, meta).figures]
     p = tmp_path / src.name
     if variant in ("utf-8-sig", "utf-16", "cp1258"):
-        p.write_bytes(_as(text, variant))
+        p.write_bytes(encode_as(text, variant))
     elif variant == "nfd":
         p.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
     elif variant == "crlf":
