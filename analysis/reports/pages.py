@@ -415,3 +415,11 @@ def entity_coverage(here: pd.DataFrame, lang: str) -> list:
     grid = coverage_grid(here.assign(province=here["entity"]), areas)
     title = label("coverage_title_areas", lang).format(total=fmt.number(int(grid.to_numpy().sum()), lang))
     return [viz.coverage_chart(grid, lang, title)]
+
+
+def source_gaps_view(articles: pd.DataFrame, lang: str) -> Markup:
+    """Articles without a row in sources.csv and rows without an article (``source_gap``)."""
+    gaps = articles[articles["source_gap"].astype(str) != ""] if "source_gap" in articles else articles.iloc[0:0]
+    if gaps.empty:
+        return prose("no_source_gaps", lang)
+    return frame(gaps, ["source_id", "source_gap", "title", "outlet"], lang)
