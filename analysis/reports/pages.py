@@ -29,11 +29,6 @@ def prose(key: str, lang: str, level: int = 0, **values) -> Markup:
     return Markup(f"<p>{text}</p>")
 
 
-def text(value, lang: str = "vi") -> Markup:
-    """Escaped data text as a paragraph."""
-    return Markup(f"<p>{escape(value)}</p>")
-
-
 def value_cell(value, unit: str, lang: str, when: str = "", links: str = "", note: str = "") -> Markup:
     """``≥ 72.000`` on one line, the date (and a conflict note) under it, then the evidence."""
     if value is None:
