@@ -63,6 +63,7 @@ def text_of(book) -> str:
     ("province_profile", {"province": "Bắc Kạn", "lang": "vi"}),
     ("cluster", {}),
     ("cluster", {"cluster": "Cụm III", "lang": "en"}),
+    ("cluster", {"cluster": "Cụm VIII"}),
 ])
 def test_notebook_runs_on_seeds(seed_figures, tmp_path, name, params):
     run(name, tmp_path, figures_path=str(seed_figures), **params)
