@@ -138,3 +138,36 @@ def byo_documents(tmp_path_factory):
     files["corrupt_docx"].write_bytes(b"PK\x03\x04" + b"\x00" * 64 + b"not a zip archive")
     files["corrupt_pdf"].write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%%EOF garbage")
     return files
+
+
+STATS_FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def stats_figures():
+    """``tests/fixtures/figures_stats.csv`` loaded as every notebook loads figures (hand-written
+    cases for the statistics: wholes and parts, repeats, ties, bases, bounds; see its README)."""
+    from analysis.stats.load import load_figures
+
+    return load_figures(STATS_FIXTURES / "figures_stats.csv", articles=STATS_FIXTURES / "articles_stats.csv")
+
+
+@pytest.fixture(scope="session")
+def multi_figures():
+    """``tests/fixtures/figures_multi.csv`` loaded (the multi-year fixture of the notebooks)."""
+    from analysis.stats.load import load_figures
+
+    return load_figures(STATS_FIXTURES / "figures_multi.csv", articles=STATS_FIXTURES / "articles_multi.csv")
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory):
+    """The hand-read gold table of the seeds, loaded as a figures table (columns of the contract)."""
+    import pandas as pd
+
+    from analysis.stats.load import load_figures
+
+    gold = pd.read_csv(ROOT / "tests" / "golden" / "seeds_gold.csv", dtype=str, keep_default_na=False)
+    path = tmp_path_factory.mktemp("seeds") / "figures.csv"
+    gold.drop(columns=["optional"]).to_csv(path, index=False)
+    return load_figures(path)

@@ -7,36 +7,83 @@ the schema) plus
 - ``year``: the year of ``period_end``;
 - ``population_2019``, ``households_2019`` (census; provinces and the known districts),
   ``cluster`` and ``province_2025`` (the province it became on 1 July 2025);
-- the article's ``title``, ``outlet``, ``url`` and ``published``.
+- the article's ``title``, ``outlet``, ``url`` and ``published``;
+- ``subgroup_class``, ``subgroup_kind``, ``subgroup_qualifier``, ``subgroup_unknown`` from
+  ``analysis/knowledge/subgroups.csv`` (the raw ``subgroup`` is kept).
+
+Each reference table and the figures table are read once (cached on path and modification
+time) and copied out, so a render reads ``figures.csv`` once through the schema.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
+from analysis.stats.subgroups import apply_classes
 from analysis.table.clusters import cluster_label, cluster_number  # noqa: F401  (re-exported)
 from analysis.table.schema import validate
 from analysis.table.shapes import period_kind
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    """The file's version: modification time and size (a rewritten file is read again)."""
+    if not path.exists():
+        return (-1, -1)
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_provinces(path: Path, stamp: tuple) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"code_legacy": str, "code_2025": str, "cluster": str})
+
+
+@lru_cache(maxsize=8)
+def _read_districts(path: Path, stamp: tuple) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"code_legacy": str})
+
+
 def load_reference(reference_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(provinces, districts) reference tables, read once per file version; copies are returned."""
     ref = Path(reference_dir or paths.REFERENCE_DIR)
-    provinces = pd.read_csv(ref / "provinces.csv", dtype={"code_legacy": str, "code_2025": str, "cluster": str})
-    districts = pd.read_csv(ref / "districts.csv", dtype={"code_legacy": str})
-    return provinces, districts
+    prov, dist = ref / "provinces.csv", ref / "districts.csv"
+    return _read_provinces(prov, _stamp(prov)).copy(), _read_districts(dist, _stamp(dist)).copy()
+
+
+@lru_cache(maxsize=1)
+def _legacy_districts() -> pd.DataFrame:
+    from vietnamadminunits.database.main import query
+
+    rows = query("SELECT DISTINCT provinceShort AS province, districtShort AS district, districtType AS type "
+                 "FROM admin_units_legacy")
+    return pd.DataFrame(rows, columns=["province", "district", "type"])
+
+
+def province_districts(province: str) -> list[str]:
+    """The districts of a province in the 63-province system (its last list before 1 July 2025,
+    from ``vietnamadminunits``): what "every district covered" is checked against."""
+    table = _legacy_districts()
+    return sorted(table.loc[table["province"] == province, "district"].unique())
+
+
+@lru_cache(maxsize=8)
+def _read_figures(path: Path, stamp: tuple) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return validate(raw, where=str(path))
 
 
 def load_figures(path: Path | str | None = None, reference_dir: Path | None = None,
                  articles: Path | str | None = None) -> pd.DataFrame:
-    """Read ``figures.csv``, validate it, and join the reference and article tables."""
+    """Read ``figures.csv`` (once per file version, through the schema), join the reference and
+    article tables, and read the subgroup classes."""
     path = Path(path or paths.FIGURES_CSV)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run 'make figures' first")
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    df = validate(raw, where=str(path))
+    df = _read_figures(path.resolve(), _stamp(path)).copy()
     for col in ("entity", "level", "province", "period_start", "period_end", "subgroup"):
         df[col] = df[col].astype(object).where(df[col].notna(), "")
     df["period_kind"] = df.apply(period_kind, axis=1)
@@ -50,7 +97,9 @@ def load_figures(path: Path | str | None = None, reference_dir: Path | None = No
     else:
         for col in ("title", "outlet", "url", "published"):
             df[col] = ""
-    return df
+    for col in ("title", "outlet", "url", "published"):
+        df[col] = df[col].fillna("")
+    return apply_classes(df)
 
 
 def _join_reference(df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame:
@@ -69,14 +118,17 @@ def _join_reference(df: pd.DataFrame, provinces: pd.DataFrame, districts: pd.Dat
 
 
 def load_residue(folder: Path | None = None) -> pd.DataFrame:
+    """The numbers that are not figures, with their reason (empty if absent)."""
     return _optional(Path(folder or paths.PROCESSED_DIR) / "residue.csv")
 
 
 def load_articles(folder: Path | None = None) -> pd.DataFrame:
+    """The article table (empty if absent)."""
     return _optional(Path(folder or paths.PROCESSED_DIR) / "articles.csv")
 
 
 def load_curation_log(folder: Path | None = None) -> pd.DataFrame:
+    """The curation log (empty if absent)."""
     return _optional(Path(folder or paths.PROCESSED_DIR) / "curation_log.csv")
 
 
@@ -86,8 +138,10 @@ def _optional(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def cluster_provinces(cluster: str, reference_dir: Path | None = None) -> list[str]:
+def cluster_provinces(cluster: str, reference_dir: Path | None = None,
+                      provinces: pd.DataFrame | None = None) -> list[str]:
     """Member provinces of a cluster (``Cụm III`` or ``3``), in reference order."""
-    provinces, _ = load_reference(reference_dir)
+    if provinces is None:
+        provinces, _ = load_reference(reference_dir)
     number = cluster_number(cluster)
     return provinces.loc[provinces["cluster"] == number, "province"].tolist()

@@ -1,26 +1,49 @@
-"""Data quality and provenance: conflicts between articles, coverage, the sources of every
-number a report shows."""
+"""Data quality and provenance: conflicts (between articles and inside one), coverage, the
+sources of every number a report shows. Source ids travel as lists; they become text only
+for display (:func:`analysis.stats.matching.format_sources`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-CONFLICT_KEY = ["entity", "metric", "stage", "period_start", "period_end", "subgroup"]
+from analysis.stats.wholes import headlines, prepare
+
+CONFLICT_KEY = ["entity", "level", "province", "metric", "stage", "period_start", "period_end", "subgroup", "measure"]
+CONFLICT_COLUMNS = [*CONFLICT_KEY, "value", "bound", "source_id", "quote", "within", "rule"]
 
 
 def conflicts(df: pd.DataFrame, tolerance: float = 0.005) -> pd.DataFrame:
-    """Same entity, metric, stage, period and subgroup stated differently by two articles."""
-    rows = []
-    for key, g in df.groupby(CONFLICT_KEY, sort=True):
-        if g["source_id"].nunique() < 2:
-            continue
-        lo, hi = g["value"].min(), g["value"].max()
-        if hi - lo <= tolerance * max(abs(hi), 1e-9):
-            continue
-        for _, r in g.iterrows():
-            rows.append({**dict(zip(CONFLICT_KEY, key, strict=True)), "value": r["value"], "bound": r["bound"],
-                         "source_id": r["source_id"], "quote": r["quote"]})
-    return pd.DataFrame(rows, columns=[*CONFLICT_KEY, "value", "bound", "source_id", "quote"])
+    """Same area ``(entity, level, province)``, metric, stage, period and subgroup stated with
+    different values — by two articles (``within`` = ``between articles``) or twice in one
+    (``within`` = ``one article``) — plus wholes exceeded by their disjoint parts. Undated rows
+    are never the same period. Every statement is kept, none averaged."""
+    if df.empty:
+        return pd.DataFrame(columns=CONFLICT_COLUMNS)
+    dated = prepare(df)
+    dated = dated[dated["period_end"] != ""]
+    key = dated[CONFLICT_KEY].astype(str).agg("\x1f".join, axis=1)
+    grouped = dated["value"].groupby(key)
+    lo, hi = grouped.transform("min"), grouped.transform("max")
+    clash = dated[(hi - lo) > tolerance * hi.abs().clip(lower=1e-9)]
+    n_sources = clash["source_id"].groupby(key[clash.index]).transform("nunique")
+    clash = clash.assign(within=["between articles" if n > 1 else "one article" for n in n_sources],
+                         rule="same figure stated with different values")
+    rows = clash.sort_values([*CONFLICT_KEY, "source_id"], kind="stable")[CONFLICT_COLUMNS].to_dict("records")
+    rows += _parts_exceed_whole(df)
+    return pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
+
+
+def _parts_exceed_whole(df: pd.DataFrame) -> list[dict]:
+    heads, marked = headlines(df)
+    out = []
+    for _, h in heads[heads["flag"] == "parts exceed the whole"].iterrows():
+        for i in h["rows"]:
+            r = marked.loc[i]
+            out.append({**{k: r[k] for k in CONFLICT_KEY}, "value": r["value"], "bound": r["bound"],
+                        "source_id": r["source_id"], "quote": r["quote"],
+                        "within": "between articles" if len(h["sources"]) > 1 else "one article",
+                        "rule": h["rule"]})
+    return out
 
 
 def coverage(df: pd.DataFrame) -> pd.DataFrame:
@@ -42,10 +65,17 @@ def sources_of(*frames: pd.DataFrame) -> pd.DataFrame:
     return used[cols].drop_duplicates().sort_values(cols[:2]).reset_index(drop=True)
 
 
-def figures_in(df: pd.DataFrame, source_list: pd.Series | list[str]) -> pd.DataFrame:
-    """The figure rows of the given sources (for sources tables of derived numbers)."""
+def source_ids(source_lists) -> set[str]:
+    """Every source id in a column of lists (or of single ids)."""
     ids: set[str] = set()
-    for s in source_list:
-        for part in str(s).replace(" (sum of parts)", "").split(";"):
-            ids |= {x.strip() for x in part.split(",") if x.strip()}
-    return df[df["source_id"].isin(ids)]
+    for s in source_lists:
+        if isinstance(s, list | tuple | set):
+            ids |= {str(x) for x in s if x}
+        elif isinstance(s, str) and s:
+            ids.add(s)
+    return ids
+
+
+def figures_in(df: pd.DataFrame, source_list: pd.Series | list) -> pd.DataFrame:
+    """The figure rows of the given sources (a column of source-id lists, or of single ids)."""
+    return df[df["source_id"].isin(source_ids(source_list))]

@@ -8,13 +8,20 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 STOCK_METRICS = frozenset({"members", "associations", "branches", "promoting_clans", "learning_centres"})
+BALANCE_WORDS = ("số dư", "tồn quỹ")  # a fund balance is a stock (subgroups.csv: kind ``balance``)
+
+
+def is_balance(row: Mapping) -> bool:
+    """A fund figure whose subgroup says it is the balance (``số dư``, ``số dư quỹ``, ``tồn quỹ``)."""
+    sub = str(row.get("subgroup") or "").lower()
+    return row.get("metric") == "fund_raised" and any(w in sub for w in BALANCE_WORDS)
 
 
 def period_kind(row: Mapping) -> str:
     """``flow`` (start and end), ``stock`` (a level as of a date) or ``cumulative`` (to a date)."""
     if isinstance(row.get("period_start"), str) and row["period_start"]:
         return "flow"
-    if row["metric"] in STOCK_METRICS or (row["metric"] == "fund_raised" and row.get("subgroup") == "số dư quỹ"):
+    if row["metric"] in STOCK_METRICS or is_balance(row):
         return "stock"
     return "cumulative"
 

@@ -64,6 +64,8 @@ def text_of(book) -> str:
     ("cluster", {}),
     ("cluster", {"cluster": "Cụm III", "lang": "en"}),
     ("cluster", {"cluster": "Cụm VIII"}),
+    ("cluster_trends", {}),
+    ("cluster_trends", {"lang": "vi"}),
 ])
 def test_notebook_runs_on_seeds(seed_figures, tmp_path, name, params):
     run(name, tmp_path, figures_path=str(seed_figures), **params)
@@ -79,6 +81,7 @@ def test_notebook_runs_on_seeds(seed_figures, tmp_path, name, params):
     ("province_profile", {"province": "Thái Bình", "lang": "en"}, "Hưng Yên"),
     ("cluster", {}, "486.203"),
     ("cluster", {"lang": "en"}, "≥ 60,225 VND"),
+    ("cluster_trends", {}, "Ranks in 2022"),
 ])
 def test_notebook_runs_on_fixture(fixture_figures, tmp_path, name, params, expect):
     book = run(name, tmp_path, figures_path=str(fixture_figures), **params)
@@ -117,3 +120,14 @@ def test_notebooks_are_committed_without_outputs():
         assert "parameters" in code[0].get("metadata", {}).get("tags", []), path.name
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path.name
         assert all("def " not in "".join(c["source"]) and "open(" not in "".join(c["source"]) for c in code), path.name
+
+
+def test_cluster_trends_on_the_stats_fixture(tmp_path):
+    """The cluster page on tests/fixtures/figures_stats.csv shows rank intervals and ties."""
+    folder = tmp_path / "stats"
+    folder.mkdir()
+    (folder / "figures.csv").write_bytes((FIXTURE.parent / "figures_stats.csv").read_bytes())
+    (folder / "articles.csv").write_bytes((FIXTURE.parent / "articles_stats.csv").read_bytes())
+    book = run("cluster_trends", tmp_path, figures_path=str(folder / "figures.csv"), year=2022)
+    text = text_of(book)
+    assert "1–3" in text and "Ninh Bình, Thái Bình" in text and "share of registered villages" in text
