@@ -67,7 +67,7 @@ def _fund_per_member(df: pd.DataFrame, province: str, window_days: int) -> dict:
     members = _whole(df, province, "members", "actual")
     for end in sorted(set(funds["period_end"]), reverse=True):
         fund, frows, note = latest(funds[funds["period_end"] == end])
-        stock = nearest_stock(members, province, end, window_days)
+        stock = nearest_stock(members, (province, "province", province), end, window_days)
         if fund is None or stock is None:
             continue
         mrows = members[members["period_end"] == stock["period_end"]]

@@ -25,7 +25,7 @@ from babel.numbers import format_decimal
 from analysis.reports.labels import check_lang, label
 
 MISSING = "—"
-PREFIX = {"exact": "", "at_least": "≥ ", "at_most": "≤ ", "approx": "≈ ", "range": ""}
+PREFIX = {"exact": "", "at_least": "≥ ", "at_most": "≤ ", "approx": "≈ ", "range": "", "unbounded": "~ ", "undefined": ""}
 _LOCALE = {"vi": "vi", "en": "en"}
 _SCALES = {  # money: (threshold, divisor, label key)
     "vi": [(1e9, 1e9, "money_bn"), (1e6, 1e6, "money_mn")],
@@ -93,7 +93,7 @@ def count(x, lang: str = "vi", bound: str = "exact") -> str:
 def value(x, unit: str = "count", lang: str = "vi", bound: str = "exact", value_max=None) -> str:
     """A figure with its bound prefix: ``≥ 72.000``, ``≈ 25 tỷ đồng``, ``80–90%`` (a range
     widens outwards when rounded)."""
-    if is_missing(x):
+    if is_missing(x) or bound == "undefined":
         return MISSING
     one = {"vnd": money, "percent": percent}.get(unit, count)
     if bound == "range" and not is_missing(value_max):

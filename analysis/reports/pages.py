@@ -143,8 +143,8 @@ def intensity_keys(df: pd.DataFrame, r) -> pd.DataFrame:
     """The figure rows one fund-intensity row rests on: the fund, awards and recipients of its
     period, and the members count it was divided by."""
     same = (df["entity"] == r["entity"]) & (df["level"] == r["level"]) & (df["province"] == r["province"])
-    sources = {s.strip() for part in str(r["sources"]).replace(" (sum of parts)", "").split(";")
-               for s in part.split(",") if s.strip()}
+    listed = r["sources"] if isinstance(r["sources"], list | tuple | set) else str(r["sources"]).split(";")
+    sources = {s.strip() for part in listed for s in str(part).replace(" (sum of parts)", "").split(",") if s.strip()}
     mine = df[same & df["source_id"].isin(sources) & (df["stage"] == "actual")]
     period = str(r["period"])
     flows = mine[mine["metric"].isin(["fund_raised", "awards_paid", "award_recipients"])]
@@ -173,10 +173,23 @@ def intensity_table(tab: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str
             "awards_share_of_fund_pct": fmt.bounded(r["awards_share_of_fund_pct"], "percent", lang),
             "vnd_per_recipient": fmt.bounded(r["vnd_per_recipient"], "vnd", lang),
             "level": label(r["level"], lang),
+            "flags": _flags(r.get("flags"), lang),
+            "fund_per_member_per_year_vnd": fmt.bounded(r.get("fund_per_member_per_year_vnd"), "vnd", lang),
         })
-    cols = ["entity", "period", "fund_vnd", "members", "fund_per_member_vnd", "awards_share_of_fund_pct", "evidence",
-            "kind", "members_as_of", "fund_per_inhabitant_vnd", "vnd_per_recipient", "level"]
+    cols = ["entity", "period", "fund_vnd", "members", "fund_per_member_vnd", "flags", "evidence",
+            "kind", "members_as_of", "fund_per_member_per_year_vnd", "awards_share_of_fund_pct",
+            "fund_per_inhabitant_vnd", "vnd_per_recipient", "level"]
     return table(pd.DataFrame(rows), cols, lang, caption=caption)
+
+
+def _flags(flags, lang: str) -> str:
+    """The statistics' warnings on a row (over 100 %, awards above the fund…) in the page's words;
+    an empty cell (not "—", which says an article is silent) when there is none."""
+    if isinstance(flags, str):
+        flags = [flags] if flags else []
+    if not isinstance(flags, list | tuple | set):
+        flags = []
+    return "; ".join(label(str(f), lang) for f in flags) or Markup("")
 
 
 def _period_from_label(text: str, lang: str) -> str:
@@ -226,14 +239,16 @@ def rates_table(rates: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) 
     for _, r in rates.iterrows():
         if r["status"] == "no data":
             rows.append({"province": r["province"], "metric": None, "stage": None, "rate": None, "period": None,
-                         "evidence": None})
+                         "evidence": None, "base": None, "flags": None})
             continue
         fig = _figure_of(df, r)
         rows.append({"province": r["province"], "metric": label(r["metric"], lang), "stage": label(r["stage"], lang),
                      "rate": fmt.value(r["value"], "percent", lang, r["bound"]),
                      "period": fmt.period(fig["period_start"].iloc[0] if not fig.empty else "", r["period_end"], lang),
-                     "evidence": ev.links(fig) if not fig.empty else None})
-    return table(pd.DataFrame(rows), ["province", "metric", "stage", "rate", "period", "evidence"], lang)
+                     "evidence": ev.links(fig) if not fig.empty else None,
+                     "base": r.get("base") or None, "flags": _flags(r.get("flag"), lang)})
+    return table(pd.DataFrame(rows), ["province", "metric", "stage", "base", "rate", "period", "evidence", "flags"],
+                 lang, max_visible=8)
 
 
 def _figure_of(df: pd.DataFrame, r) -> pd.DataFrame:
@@ -265,9 +280,9 @@ def conversion_table(conv: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: s
                      "registered_count": fmt.bounded(r["registered"], "count", lang),
                      "achieved_count": fmt.bounded(r["achieved"], "count", lang),
                      "conversion_pct": fmt.bounded(r["conversion_pct"], "percent", lang),
-                     "evidence": ev.links(figs)})
+                     "evidence": ev.links(figs), "flags": _flags(r.get("flag"), lang)})
     return table(pd.DataFrame(rows), ["entity", "metric", "period", "registered_count", "achieved_count",
-                                      "conversion_pct", "evidence"], lang)
+                                      "conversion_pct", "evidence", "flags"], lang)
 
 
 def households_table(fph: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
@@ -280,26 +295,29 @@ def households_table(fph: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: st
                      "learning_families": fmt.bounded(r["families"], "count", lang),
                      "households_2019": fmt.number(r["households_2019"], lang),
                      "families_per_household_pct": fmt.bounded(r["families_per_household_pct"], "percent", lang),
-                     "evidence": ev.links(figs)})
+                     "evidence": ev.links(figs), "estimate_kind": _flags(r.get("estimate"), lang),
+                     "flags": _flags(r.get("flag"), lang)})
     return table(pd.DataFrame(rows), ["entity", "period", "learning_families", "households_2019",
-                                      "families_per_household_pct", "evidence"], lang)
+                                      "families_per_household_pct", "estimate_kind", "evidence", "flags"], lang)
 
 
 def targets_table(dist: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
     """Each stated target beside the latest outcome of the same area and indicator."""
     rows = []
     for _, r in dist.iterrows():
-        figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"])
-                  & df["source_id"].isin([s.strip() for s in str(r["sources"]).split(";")])
+        ids = r["source_ids"] if "source_ids" in r and isinstance(r["source_ids"], list) else \
+            [s.strip() for s in str(r["sources"]).split(";")]
+        figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"]) & df["source_id"].isin(ids)
                   & df["stage"].isin(["target", "achieved", "actual"])]
         unit = "percent" if str(r["metric"]).endswith("_rate") else "count"
         a, b = (str(r["target_period"]).split(" → ") + [""])[:2]
-        gap = r["gap_to_target_lower_end"]
+        gap = r.get("gap_to_target", r.get("gap_to_target_lower_end"))
         rows.append({"entity": r["entity"], "metric": label(r["metric"], lang),
                      "target_value": fmt.bounded(r["target"], unit, lang), "target_period": fmt.period(a, b, lang),
                      "latest_outcome": fmt.bounded(r["latest_outcome"], unit, lang),
                      "outcome_as_of": fmt.day(r["outcome_as_of"], lang) if r["outcome_as_of"] else None,
-                     "gap": None if fmt.is_missing(gap) else (fmt.number(gap, lang) + ("%" if unit == "percent" else "")),
+                     "gap": fmt.bounded(gap, unit, lang) if hasattr(gap, "bound") else
+                     (None if fmt.is_missing(gap) else fmt.value(gap, unit, lang)),
                      "evidence": ev.links(figs)})
     return table(pd.DataFrame(rows), ["entity", "metric", "target_value", "target_period", "latest_outcome",
                                       "gap", "evidence", "outcome_as_of"], lang)

@@ -21,7 +21,7 @@ from analysis.reports import fmt
 from analysis.reports.labels import label
 from analysis.reports.safe import Markup, escape
 
-MARKERS = {"exact": "o", "at_least": "^", "at_most": "v", "approx": "D", "range": "s"}
+MARKERS = {"exact": "o", "at_least": "^", "at_most": "v", "approx": "D", "range": "s", "unbounded": "X"}
 WIDTH_IN = 10.0  # at 100 dpi: 1000 px, the page's text width; scaled down on small screens
 DPI = 100
 
