@@ -20,7 +20,7 @@ from analysis.reports.safe import Markup, escape
 
 MAX_VISIBLE = 7
 MAX_ROWS = 40
-_NUMERIC = re.compile(r"^[≥≤≈]?\s?-?\d[\d.,]*(–\d[\d.,]*)?%?(\s(tỷ đồng|triệu đồng|đồng|bn VND|million VND|VND))?$")
+_NUMERIC = re.compile(r"^[≥≤≈~]?\s?-?\d[\d.,]*(–\d[\d.,]*)?%?(\s(tỷ đồng|triệu đồng|đồng|bn VND|million VND|VND))?$")
 
 CSS = """
 .kh-table{overflow-x:auto;max-width:100%;margin:.4rem 0 1rem}
