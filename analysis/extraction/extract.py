@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from analysis.extraction.knowledge import CueIndex, Knowledge, Match, fold, fold_re, knowledge
-from analysis.extraction.numbers import Amount, NumberScanner
+from analysis.extraction.numbers import Amount, NumberScanner, unaccounted_numbers
 from analysis.extraction.periods import (
     DateSpan,
     Period,
@@ -37,7 +37,7 @@ from analysis.extraction.places import (
     find_mentions,
     gazetteer,
 )
-from analysis.extraction.textio import ArticleError, read_article
+from analysis.extraction.textio import ArticleError, quote_window, read_article
 
 STOCK_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres"}
 MODEL_METRICS = {"learning_families", "learning_clans", "learning_communities", "learning_units",
@@ -123,6 +123,8 @@ class ArticleResult:
     published_how: str = ""
     encoding: str = ""
     chars: int = 0
+    removed: dict[str, int] = field(default_factory=dict)  # invisible characters normalising removed
+    sha256: str = ""  # of the raw file
 
 
 # -- segmentation --------------------------------------------------------------------
@@ -244,6 +246,7 @@ class _Article:
         for a, b in phones:
             self._residue(a, b, "phone number")
         self._vague()
+        self._unaccounted()
         self.res.figures.sort(key=lambda f: (f.start, f.metric))
         self.res.residue.sort(key=lambda r: (r.start, r.reason))
 
@@ -316,7 +319,13 @@ class _Article:
         a, b = s.start, s.end
         if b - a > 320:
             a, b = self._clause_of(s, pos)
-        return self.text[a:b].strip()
+        return quote_window(self.text, a, b, pos)
+
+    def _unaccounted(self) -> None:
+        """Every digit run ends up in a figure or the residue: malformed ones get a reason here."""
+        covered = [(f.start, f.end) for f in self.res.figures] + [(r.start, r.end) for r in self.res.residue]
+        for a, b, why in unaccounted_numbers(self.text, covered):
+            self._residue(a, b, why)
 
     def _residue(self, start: int, end: int, reason: str) -> None:
         s = self._sentence_of(start)
@@ -739,13 +748,13 @@ def extract_article(text: str, meta: SourceMeta, extractor: Extractor | None = N
     return (extractor or default_extractor()).extract(text, meta)
 
 
-def extract_file(path: Path, meta: SourceMeta | None = None) -> ArticleResult:
+def extract_file(path: Path, meta: SourceMeta | None = None, max_bytes: int | None = None) -> ArticleResult:
     """Read, normalise and extract one article file; raises :class:`ArticleError`."""
     path = Path(path)
     meta = meta or SourceMeta(path.stem)
-    decoded = read_article(path)
+    decoded = read_article(path, max_bytes)
     res = extract_article(decoded.text, meta)
-    res.encoding = decoded.encoding
+    res.encoding, res.removed, res.sha256 = decoded.encoding, decoded.removed, decoded.sha256
     from analysis.table.checks import offset_problems
 
     res.warnings += offset_problems([f.row() for f in res.figures], decoded.text)
