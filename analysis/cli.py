@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one verb; returns the exit status."""
+    """Run one verb of the `khuyenhoc` command; the return value is the exit status."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)

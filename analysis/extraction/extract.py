@@ -20,6 +20,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from analysis.extraction.document import read_document
 from analysis.extraction.knowledge import CueIndex, Knowledge, Match, fold, fold_re, knowledge
 from analysis.extraction.numbers import Amount, NumberScanner, unaccounted_numbers
 from analysis.extraction.periods import (
@@ -29,19 +30,15 @@ from analysis.extraction.periods import (
     find_period_phrases,
     infer_dating,
 )
-from analysis.extraction.places import (
-    LEVEL_RANK,
-    Gazetteer,
-    Mention,
-    Place,
-    find_mentions,
-    gazetteer,
-)
-from analysis.extraction.textio import ArticleError, quote_window, read_article
+from analysis.extraction.places import Gazetteer, Mention, Place, find_mentions, gazetteer
+from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
+from analysis.extraction.spans import Spans
+from analysis.extraction.textio import QUOTE_LIMIT, ArticleError, quote_window, read_article
+from analysis.extraction.trace import TraceRow, fallback_of
+from analysis.table.vocabulary import MODEL_COUNT_METRICS, STOCK_METRICS
 
-STOCK_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres"}
-MODEL_METRICS = {"learning_families", "learning_clans", "learning_communities", "learning_units",
-                 "learning_citizens", "learning_models"}
+# learning-model counts, and "learning_models" (the models counted together, read but not a figure)
+MODEL_METRICS = frozenset(MODEL_COUNT_METRICS) | {"learning_models"}
 # which generic noun may carry which learning-model title ("101 thôn … đạt Cộng đồng học tập")
 _COMPATIBLE = {
     "@family": {"learning_families"}, "@clan": {"learning_clans"},
@@ -52,19 +49,27 @@ _RECIPIENT_CLASSES = MODEL_METRICS | {"@person", "@family", "@clan", "@unit", "@
                       "branches", "associations", "award_recipients"}
 _DONOR_CLASSES = {"@unit", "@person"}
 _LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
-_HAS_BRANCH = fold_re(r"[^;.]{0,60}?(?<!\w)có\s+(?:chi hội|ban khuyến học|tổ khuyến học|hội khuyến học)")
+_FUND_HOLDS = fold_re(r"(?:hiện có|hiện còn|còn|số dư|tồn quỹ|dư)\s*(?:là|:)?\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
+_GRADED = fold_re(r"\s*(?:cấp xã|cấp cơ sở|cơ sở)?\s*(?:được\s+)?(xếp loại\s+[^\s\d.,;:]+(?:\s+mạnh)?)")
+_LIST_ITEM = re.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ]\))\s")
+_FROM = fold_re(r"(?:^|\s)(?:từ|của)\s+$")
+_SUBSET_HAS = fold_re(r"(?<!\w)có\s+(?:tỉ lệ|quỹ|mức|số)")
+_SHARE_LINK = fold_re(r"(?:tỉ lệ|đạt|bằng|chiếm)\s*:?\s*$")
+_BIG_SCALE = fold_re(r"\d\s*(?:tỉ|tỷ|triệu|tr\.?)(?!\w)")
 _HAS_VERB = fold_re(r"(?<!\w)(?:có|là)(?!\w)")
 _PASSIVE = fold_re(r"\s*(?:được|nhận|đã được)")
-_PASSIVE_AWARD = fold_re(r"(?:được|đã được)\s+(?:khen thưởng|tặng thưởng|tặng|trao|nhận|cấp|tuyên dương|biểu dương)")
 _PHONE = re.compile(r"(?<![\d.,/])(?:\+84|0)\d{2,3}[ .]?\d{3,4}[ .]?\d{3,4}(?![\d])")
-_REACHES = fold_re(r"(?:^|\s)đạt\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
-_GAVE = fold_re(r"[^;.]{0,40}(?:ủng hộ|đóng góp|tài trợ)")
-_LINK = fold_re(r"(?:là|đạt|:|có|gồm|tới|lên)\s*(?:trên|hơn|gần|khoảng)?\s*$")
+# a generic noun of a learning-model title named with a stage word ("số gia đình đạt danh hiệu: 1.716")
+_CLASS_MODEL = {"@family": "learning_families", "@clan": "learning_clans", "@community": "learning_communities",
+                "@unit": "learning_units"}
+_LABEL_METRICS = {"members", "associations", "branches", "promoting_clans", "learning_centres", "donors",
+                  "award_recipients"}
 _SHARE_OF = fold_re(r"(?:số\s+|các\s+|tổng số\s+)?")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
 
+_QUOTE_MAX = QUOTE_LIMIT  # characters: a quote is the sentence, else its clause, else a window around the number
 RESIDUE_FIELDS = ["source_id", "text", "start", "end", "reason", "quote"]
 
 
@@ -123,6 +128,8 @@ class ArticleResult:
     published_how: str = ""
     encoding: str = ""
     chars: int = 0
+    subject_how: str = ""
+    trace: list[TraceRow] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)  # invisible characters normalising removed
     sha256: str = ""  # of the raw file
 
@@ -192,6 +199,7 @@ class Extractor:
         self.scanner = NumberScanner(self.kn)
         self.nouns = _noun_pattern(self.kn)
         self._counted = re.compile(r"[“\"']?\s*(?:" + self.nouns.pattern + ")")
+        self.grammar = Grammar(self.kn)
 
     # .. entry point ..................................................................
     def extract(self, text: str, meta: SourceMeta) -> ArticleResult:
@@ -200,6 +208,23 @@ class Extractor:
         art = _Article(self, text, folded, meta, res)
         art.run()
         return res
+
+
+class Grammar:
+    """The few patterns of the extractor's grammar, built from the knowledge tables' word lists
+    (``has_verb``, ``has_org``, ``passive_award``, ``gave``, ``raising``, ``link`` and the bound
+    qualifiers): the code keeps the shape, the tables the words."""
+
+    def __init__(self, kn: Knowledge):
+        w = kn.words
+        qualifier = w("bound")
+        # "74 đơn vị trường có Chi hội khuyến học", "17 dòng họ đã lập quỹ khuyến học"
+        self.has_branch = re.compile(r"[^;.]{0,60}?(?<!\w)" + w("has_verb") + r"\s+(?:được\s+)?" + w("has_org"))
+        self.passive_award = re.compile(fold("(?:được|đã được)") + r"\s+" + w("passive_award"))
+        self.reaches = re.compile(r"(?:^|\s)" + fold("đạt") + r"\s*" + qualifier + r"?\s*$")
+        self.gave = re.compile(r"[^;]{0,60}?" + w("gave"))  # within the clause (dots group digits)
+        self.raising_before = re.compile(w("raising") + r"(?:\s+" + fold("được") + r")?\s+$")
+        self.link = re.compile(w("link") + r"\s*" + qualifier + r"?\s*$")
 
 
 class _Article:
@@ -217,18 +242,33 @@ class _Article:
         self.dates = find_dates(folded, self.ex._counted)
         phrases = find_period_phrases(folded)
         dating = infer_dating(folded, phrases, self.meta.published)
-        self.published = dating.published
-        self.res.published, self.res.published_how = dating.published, dating.how
-        if dating.how not in ("sources.csv",):
-            when = dating.published.isoformat() if dating.published else "no date found"
-            self.res.warnings.append(f"published date inferred from {dating.how}: {when}")
-        self.phrases = [p.resolve(dating.report_year, dating.published) for p in phrases]
+        year = dating.report_year or _year_reviewed(phrases, dating.published)
+        self.phrases = [p.resolve(year, dating.published) for p in phrases]
+        self._in_phrase = Spans((p.start, p.end) for p in self.phrases)
         self.mentions = find_mentions(text, folded, self.gz, self.kn)
-        self.main = self._main_entity()
+        timed = phrase_roles(self.phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
+        reported = [t.period for t in timed if t.role in ("during", "asof")]
+        doc = read_document(text, folded, self.meta.title, self.meta.outlet, self.meta.published,
+                            self.mentions, reported, dating, self.gz, self.kn, self.phrases,
+                            [t.period for t in timed if t.role == "occasion"])
+        self.doc = doc
+        self.published = doc.published
+        self.res.published, self.res.published_how = doc.published, doc.published_how
+        self.res.subject_how = f"{doc.subject.how}: {doc.subject.words}" if doc.subject.words else doc.subject.how
+        if doc.published_how not in ("sources.csv",):
+            when = doc.published.isoformat() if doc.published else "no date found"
+            self.res.warnings.append(f"published date inferred from {doc.published_how}: {when}")
+        self.main = doc.subject.place
         if self.main is None:
             self.res.warnings.append("no reporting area found in title, outlet or text")
         ctx_province = self.main.province if self.main else ""
         self.mentions = [self._place_in(m, ctx_province) for m in self.mentions]
+        self.entities = EntityReader(text, folded, self.mentions, self.main,
+                                     lambda prefix: _prefix_level(self.ex.kn, prefix), self.kn)
+        self.entities.parent_district = self._parent_district
+        self.periods = PeriodReader(text, timed, doc.as_of, doc.report.start, doc.report.end, doc.as_of_how,
+                                    (doc.next_start, doc.next_end), doc.next_how, doc.genre == "congress",
+                                    doc.event or (doc.published if doc.published_how == "sources.csv" else None))
 
         phones = [(m.start(), m.end()) for m in _PHONE.finditer(folded)]
         claimed = [(d.start, d.end) for d in self.dates] + phones
@@ -238,6 +278,7 @@ class _Article:
         amounts.sort(key=lambda a: a.start)
         self.amounts = amounts
         self._amount_starts = [x.start for x in amounts]
+        self.entities.amount_starts = self._amount_starts
         self.decisions: dict[int, _Decision] = {}
         for i, amount in enumerate(amounts):
             self._read_amount(i, amount)
@@ -251,50 +292,10 @@ class _Article:
         self.res.residue.sort(key=lambda r: (r.start, r.reason))
 
     def _place_in(self, m: Mention, province: str) -> Mention:
-        if m.place and not m.place.known and not m.place.province and m.place.level in ("district", "commune"):
-            p = m.place
-            return Mention(m.start, m.end, Place(p.name, p.level, province, False), m.prefix,
-                           m.anaphor, m.in_title, m.with_association)
+        if m.place and not m.place.known:
+            place = self.gz.within(m.place, province)
+            return Mention(m.start, m.end, place, m.prefix, m.anaphor, m.in_title, m.with_association, m.body)
         return m
-
-    def _main_entity(self) -> Place | None:
-        text = self.text
-        first_line_end = text.find("\n") if "\n" in text else len(text)
-        title_mentions = [m for m in self.mentions if m.start < first_line_end and m.place and not m.in_title]
-        if self.meta.title:
-            t_folded = fold(self.meta.title)
-            for m in find_mentions(self.meta.title, t_folded, self.gz, self.kn):
-                if m.place and not m.in_title:
-                    title_mentions.append(m)
-        body = [m for m in self.mentions if m.start >= first_line_end and m.place and not m.in_title]
-        if title_mentions:
-            assoc = [m for m in title_mentions if m.with_association or m.prefix]
-            best = (assoc or title_mentions)[0]
-            if self._is_dateline(best) and best.place.level == "province":
-                # "Hà Nội: …" is a dateline: the first place the body names says which unit reports
-                first = body[0] if body else None
-                if (first and first.with_association and first.place.level in ("district", "commune")
-                        and first.place.province in ("", best.place.name)):
-                    return Place(first.place.name, first.place.level, best.place.name, first.place.known)
-            return best.place
-        if self.meta.outlet:
-            found = self.gz.bare(fold(self.meta.outlet), self.meta.outlet)
-            if found:
-                return max(found, key=lambda t: LEVEL_RANK[t[2].level])[2]
-        for m in body:
-            if m.with_association:
-                return m.place
-        return body[0].place if body else None
-
-    def _is_dateline(self, m: Mention) -> bool:
-        """``Hà Nội: …`` — a place that only says where the story is from."""
-        if m.prefix or m.with_association:
-            return False
-        for title in (self.meta.title, self.text[:self.text.find("\n") if "\n" in self.text else len(self.text)]):
-            name = m.place.name if m.place else ""
-            if name and re.match(rf"\s*{re.escape(name)}\s*[:–-]", title):
-                return True
-        return False
 
     # .. helpers ......................................................................
     def _sentence_of(self, pos: int) -> Sentence:
@@ -315,11 +316,13 @@ class _Article:
         prev = self.sentences[i]
         return None if "\n" in self.text[prev.end:s.start] else prev
 
-    def _quote(self, s: Sentence, pos: int) -> str:
+    def _quote(self, s: Sentence, pos: int, end: int | None = None) -> str:
+        """The sentence stating the figure; in a long sentence its clause; in a long clause (a
+        run-on line, a table flattened into text) a window of words around the number."""
         a, b = s.start, s.end
-        if b - a > 320:
+        if b - a > _QUOTE_MAX:
             a, b = self._clause_of(s, pos)
-        return quote_window(self.text, a, b, pos)
+        return quote_window(self.text, a, b, pos, _QUOTE_MAX)
 
     def _unaccounted(self) -> None:
         """Every digit run ends up in a figure or the residue: malformed ones get a reason here."""
@@ -330,7 +333,7 @@ class _Article:
     def _residue(self, start: int, end: int, reason: str) -> None:
         s = self._sentence_of(start)
         self.res.residue.append(Residue(self.res.source_id, self.text[start:end], start, end,
-                                        reason, self._quote(s, start)))
+                                        reason, self._quote(s, start, end)))
 
     def _vague(self) -> None:
         for m in self.kn.find("vague", self.folded):
@@ -372,6 +375,8 @@ class _Article:
     def _classify(self, i: int, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         kn, f = self.kn, self.folded
         head_start = h0 + len(_LEAD_FILLER.match(f[h0:h1]).group(0))
+        if a.unit == "count" and f[h0:h1].lstrip(" ")[:1] in (",", ";") and not a.denominator:
+            h1 = head_start = h0  # "… là 184, số thôn đạt …": the words after the comma count something else
         slot_start = self._prev_end(i, s)
         # changes are not levels
         ch = kn.last("change", f, max(slot_start, a.start - 40), a.start)
@@ -388,13 +393,18 @@ class _Article:
         if label:
             d.reason = label.value
             return
-        if any(p.start <= a.start < p.end for p in self.phrases):
+        if self._in_phrase.covers(a.start):
             d.reason = "part of a period phrase"
             return
         ordinal = kn.ends_with("ordinal", f, max(s.start, a.start - 12), a.start)
         if ordinal:
             d.reason = "ordinal or label"
             return
+        if self._threshold_of_subset(i, a, s):
+            d.reason = "threshold describing a subset of units (… xã có tỷ lệ dưới 70%), not a figure"
+            return
+        if a.unit == "count" and self._money_without_currency(a, s, head_start, h1):
+            a.unit = "vnd"  # "vận động quỹ từ 25 tỷ trở lên": money with its currency word left out
         if a.unit == "vnd":
             self._classify_money(a, s, h0, h1, d)
             return
@@ -406,6 +416,29 @@ class _Article:
             d.reason = nf.value
             return
         self._classify_count(i, a, s, head_start, h1, noun, d)
+
+    def _threshold_of_subset(self, i: int, a: Amount, s: Sentence) -> bool:
+        """``2 xã có tỷ lệ dưới 70%``, ``100% xã có quỹ từ 500 triệu đồng trở lên``: a value that
+        says which units are counted, not a figure of its own."""
+        if i == 0 or a.unit == "count":
+            return False
+        prev = self.amounts[i - 1]
+        clause = self._clause_of(s, a.start)
+        if prev.start < clause[0]:
+            return False
+        f = self.folded
+        noun = self.kn.first("noun", f, prev.end, min(a.start, prev.end + 30))
+        if noun is None or noun.value not in ("@place", "@community") or f[prev.end:noun.start].strip(" %"):
+            return False
+        return bool(_SUBSET_HAS.search(f, noun.end, a.start))
+
+    def _money_without_currency(self, a: Amount, s: Sentence, hs: int, h1: int) -> bool:
+        """A scaled number (``25 tỷ``, ``500 triệu``) that counts nothing, after a fund word."""
+        f = self.folded
+        if not _BIG_SCALE.search(f, a.start, a.end) or self._noun_at(hs, h1) is not None:
+            return False
+        cue = self.kn.last("context", f, s.start, a.start)
+        return cue is not None and cue.value == "fund"
 
     def _noun_at(self, pos: int, end: int) -> tuple[Match, str] | None:
         """The counted noun right at ``pos``: (match, metric or class)."""
@@ -433,71 +466,180 @@ class _Article:
 
     def _classify_count(self, i: int, a: Amount, s: Sentence, hs: int, h1: int,
                         noun: tuple[Match, str] | None, d: _Decision) -> None:
-        f, kn = self.folded, self.kn
-        cls = noun[1] if noun else None
+        """A count: the first of the count readers that decides it, else a residue reason."""
+        model = noun[0] if noun and noun[1] in MODEL_METRICS else self._first_model(hs, h1)
+        slot = Slot(i, a, s, hs, h1, noun, noun[1] if noun else None, model)
         d.noun_end = noun[0].end if noun else a.end
-        model = self._first_model(hs, h1)
-        if noun and noun[1] in MODEL_METRICS:
-            model = noun[0]
-        # a collective with a branch ("74 đơn vị trường có Chi hội khuyến học")
-        if cls in ("@unit", "@community", "@place", "@clan") and _HAS_BRANCH.match(f, hs):
-            m = _HAS_BRANCH.match(f, hs)
-            d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
-            if cls == "@clan":
-                d.metric = "promoting_clans"
-            d.subgroup = self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])].strip(" ,")
-            return
-        # given an award or a scholarship
-        award = self._award_context(s, a.start)
-        after_award = kn.first("context", f, d.noun_end, min(h1, d.noun_end + 40))
-        passive_award = bool((after_award and after_award.value == "award"
-                              and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
-                             or (cls == "@person" and _PASSIVE_AWARD.search(f, d.noun_end, h1)))
-        if (cls in _RECIPIENT_CLASSES or (model and cls is None)) and (award or passive_award):
-            d.metric = "award_recipients"
-            d.subgroup = self._noun_phrase(hs, h1)
-            return
-        if cls == "award_recipients":
-            d.metric = "award_recipients"
-            d.subgroup = self.text[noun[0].start:noun[0].end]
-            return
-        # learning models
-        if model is not None and (cls is None or cls in MODEL_METRICS or model.value == "learning_models"
-                                  or model.value in _COMPATIBLE.get(cls, ())):
-            if model.value == "learning_models":
-                d.reason = "learning models counted together (no single model)"
-                return
-            d.metric = model.value
-            d.model_end = model.end
-            if noun and noun[1] in MODEL_METRICS:
-                d.noun_end = noun[0].end
-            return
-        # donors
-        donation = kn.last("context", f, s.start, a.start)
-        if cls in _DONOR_CLASSES and (
-                (donation and donation.value == "donation")
-                or _GAVE.match(f[d.noun_end:h1])):
-            d.metric = "donors"
-            return
-        if cls and not cls.startswith("@"):
-            d.metric = cls
-            if cls in ("associations", "branches"):
-                d.subgroup = self._org_subgroup(noun[0].end, h1)
-            return
-        # "Số hội viên: 12.500", "tổng số hội viên là 12.500 người"
-        if cls in (None, "@person"):
-            back = self.kn.last("noun", f, max(self._prev_end(i, s), a.start - 40), a.start)
-            if back and not back.value.startswith("@") and _LINK.search(f[back.end:a.start]):
-                d.metric = back.value
+        for reader in (self._count_with_branch, self._count_honoured, self._count_of_model, self._count_graded,
+                       self._count_implied_model, self._count_donors, self._count_named, self._count_labelled):
+            if reader(slot, d):
                 return
         what = self.text[hs:hs + 25].split(",")[0].strip() or "nothing after it"
         d.reason = f"not in the vocabulary ({what})"
 
+    def _count_with_branch(self, sl: Slot, d: _Decision) -> bool:
+        """``74 đơn vị trường có Chi hội khuyến học``, ``17 dòng họ đã lập quỹ khuyến học``."""
+        f, cls, hs = self.folded, sl.cls, sl.hs
+        m = self.ex.grammar.has_branch.match(f, hs) if cls in ("@unit", "@community", "@place", "@clan") else None
+        if m is None:
+            return False
+        d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
+        if m.group(0).endswith(fold("trung tâm học tập cộng đồng")):
+            d.metric = "learning_centres"
+        if cls == "@clan":
+            d.metric = "promoting_clans"
+        elif m.group(0).endswith(fold("quỹ khuyến học")):
+            d.reason = "a unit with its own fund, not a metric of the vocabulary"
+            return True
+        d.subgroup = "" if cls == "@clan" else self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])].strip(" ,")
+        return True
+
+    def _count_honoured(self, sl: Slot, d: _Decision) -> bool:
+        """People or collectives given an award or a scholarship (active or passive voice)."""
+        f, kn, cls, g = self.folded, self.kn, sl.cls, self.ex.grammar
+        if not (cls in _RECIPIENT_CLASSES or (sl.model and cls is None)):
+            return False
+        award = self._award_context(sl.s, sl.a.start)
+        after_award = kn.first("context", f, d.noun_end, min(sl.h1, d.noun_end + 40))
+        passive_award = bool((after_award and after_award.value == "award"
+                              and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
+                             or (cls == "@person" and g.passive_award.search(f, d.noun_end, sl.h1))
+                             or (cls == "@person" and self._listed_before_passive(d.noun_end, sl.s, sl.a)))
+        if award or passive_award:
+            d.metric, d.subgroup = "award_recipients", self._noun_phrase(sl.hs, sl.h1)
+            return True
+        if cls == "award_recipients":  # "350 suất học bổng": a recipient count by its own noun
+            d.metric, d.subgroup = "award_recipients", self.text[sl.noun[0].start:sl.noun[0].end]
+            return True
+        return False
+
+    def _count_of_model(self, sl: Slot, d: _Decision) -> bool:
+        """A learning-model title after the number (compatible with its generic noun, if any)."""
+        model, cls = sl.model, sl.cls
+        if model is None or not (cls is None or cls in MODEL_METRICS or model.value == "learning_models"
+                                 or model.value in _COMPATIBLE.get(cls, ())):
+            return False
+        if model.value == "learning_models" and cls in _CLASS_MODEL:  # "9 thôn … danh hiệu học tập"
+            d.metric, d.how = _CLASS_MODEL[cls], "generic noun with the learning titles: its own model"
+        elif model.value == "learning_models":
+            d.reason = "learning models counted together (no single model)"
+        else:
+            d.metric, d.model_end = model.value, model.end
+            if sl.noun and sl.noun[1] in MODEL_METRICS:
+                d.noun_end = sl.noun[0].end
+        return True
+
+    def _count_graded(self, sl: Slot, d: _Decision) -> bool:
+        """``05 đơn vị cấp xã xếp loại tốt``: a tally of graded associations."""
+        graded = _GRADED.match(self.folded, d.noun_end) if sl.cls in ("@unit", "associations") else None
+        if graded is None:
+            return False
+        d.metric, d.how = "associations", "units graded (xếp loại)"
+        d.subgroup = " ".join(self.text[graded.start(1):graded.end()].split())
+        return True
+
+    def _count_implied_model(self, sl: Slot, d: _Decision) -> bool:
+        """``27.640 gia đình, 214 dòng họ và 96 thôn được công nhận``."""
+        implied = self._implied_model(sl.a, sl.s, sl.cls, d.noun_end)
+        if implied is None:
+            return False
+        d.metric, d.how = implied, "generic noun with a stage word: the learning model implied"
+        return True
+
+    def _count_donors(self, sl: Slot, d: _Decision) -> bool:
+        """Units or people who gave (``sự ủng hộ của 42 doanh nghiệp``, ``từ 64 doanh nghiệp``)."""
+        if sl.cls not in _DONOR_CLASSES:
+            return False
+        f, kn, s, a = self.folded, self.kn, sl.s, sl.a
+        cue = kn.last("context", f, s.start, a.start)
+        source = _FROM.search(f, max(s.start, a.start - 8), a.start)
+        if source and cue and cue.value in ("fund", "donation"):
+            d.metric, d.how = "donors", "money raised from them (từ/của N …)"
+            return True
+        clause_end = self._clause_of(s, a.start)[1]
+        if (cue and cue.value == "donation") or self.ex.grammar.gave.match(f[d.noun_end:clause_end]):
+            d.metric = "donors"
+            return True
+        return False
+
+    def _count_named(self, sl: Slot, d: _Decision) -> bool:
+        """A noun of the vocabulary right after the number (``hội viên``, ``chi hội``)."""
+        cls = sl.cls
+        if not cls or cls.startswith("@"):
+            return False
+        d.metric = cls
+        if cls in ("associations", "branches"):
+            d.subgroup = self._org_subgroup(sl.noun[0].end, sl.h1)
+        return True
+
+    def _count_labelled(self, sl: Slot, d: _Decision) -> bool:
+        """``Số hội viên: 12.500``, ``tổng số hội viên là 12.500 người``, ``Số gia đình đăng ký “GĐHT”: 1.942``."""
+        if sl.cls not in (None, "@person", "@family", "@clan", "@community", "@unit", "@place"):
+            return False
+        label = self._label_metric(sl.i, sl.a, sl.s)
+        if label is None:
+            return False
+        d.metric, d.how = label
+        return True
+
+    def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> str | None:
+        """A generic noun (hộ, dòng họ, thôn) followed in its clause by a stage word, in a sentence
+        about learning models; people only where ``công dân học tập`` is named nearby."""
+        f, kn = self.folded, self.kn
+        if cls not in _CLASS_MODEL and cls != "@person":
+            return None
+        clause_end = self._clause_of(s, a.start)[1]
+        st = kn.first("stage", f, pos, min(clause_end, pos + 70))
+        if st is None or re.search(r"[;:]", f[pos:st.start]) or (st.cue == "đạt" and self._amount_follows(st.end)):
+            return None
+        if cls == "@person":
+            prev = self._previous_sentence(s)
+            lo = prev.start if prev else s.start
+            named = any(m.value == "learning_citizens" for m in kn.find("model", f, lo, s.end))
+            return "learning_citizens" if named else None
+        return _CLASS_MODEL[cls]
+
+    def _listed_before_passive(self, pos: int, s: Sentence, a: Amount) -> bool:
+        """``7 học sinh đạt giải … và 118 học sinh đạt giải … được tuyên dương``."""
+        end = self._clause_of(s, a.start)[1]
+        m = self.ex.grammar.passive_award.search(self.folded, pos, end)
+        return bool(m and not re.search(r"[;:]", self.folded[pos:m.start()]))
+
+    def _label_metric(self, i: int, a: Amount, s: Sentence) -> tuple[str, str] | None:
+        """The metric a label before the number names: ``<label>: N``, ``<label> là N``."""
+        f, kn = self.folded, self.kn
+        lo = max(self._prev_end(i, s), a.start - 90)
+        link = self.ex.grammar.link.search(f, lo, a.start)
+        if link is None:
+            return None
+        found = kn.find("model", f, lo, link.start()) + kn.find("noun", f, lo, link.start())
+        for m in sorted(found, key=lambda m: (m.start, m.end), reverse=True):
+            if m.value == "learning_models" or m.value == "@place":
+                continue
+            if not m.value.startswith("@"):
+                if m.value in MODEL_METRICS or m.value in _LABEL_METRICS:
+                    return m.value, f"label before the number: {m.cue}"
+                return None
+            model = _CLASS_MODEL.get(m.value)
+            if model and kn.find("stage", f, m.end, link.start()):
+                return model, f"label names {m.cue} with a stage word"
+            if m.value == "@person" and self.ex.grammar.passive_award.search(f, m.end, link.start()):
+                return "award_recipients", f"label names {m.cue} given an award"
+            if m.value in _CLASS_MODEL or m.value == "@person":
+                continue  # "Số chi hội khuyến học thôn, xóm: 11": a qualifier of the label's noun
+            return None
+        return None
+
     def _classify_money(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
-        per = kn.first("per_unit", f, max(s.start, a.start - 15), min(h1, a.end + 12))
-        if per and (per.end <= a.start or per.start == a.end or f[a.end:per.start].isspace()):
+        per = kn.first("per_unit", f, max(s.start, a.start - 30), min(h1, a.end + 12))
+        if per and (per.end <= a.start or per.start == a.end or f[a.end:per.start].isspace()) and \
+                not re.search(r"\d", f[per.end:a.start]):
             d.reason = "amount per person or unit, not a total"
+            return
+        fund = f.rfind(fold("quỹ"), s.start, a.start)
+        if fund >= 0 and _FUND_HOLDS.search(f, fund, a.start):  # "Quỹ học bổng X của Hội hiện có 1,2 tỷ"
+            d.metric, d.subgroup, d.how = "fund_raised", "số dư quỹ", "a fund's balance (quỹ … hiện có / còn)"
             return
         cue = kn.last("context", f, s.start, a.start)
         if cue is None:
@@ -506,13 +648,18 @@ class _Article:
             prev = self._previous_sentence(s)
             if prev is not None:
                 cue = kn.last("context", f, prev.start, prev.end)
+        if cue is None and kn.last("balance", f, s.start, a.start):  # "Số dư chuyển sang năm 2024: 482 triệu"
+            d.metric, d.subgroup, d.how = "fund_raised", "số dư quỹ", "fund balance label"
+            return
         if cue is None:
             d.reason = "money with no stated purpose (fund or awards)"
             return
         d.metric = "awards_paid" if cue.value == "award" else "fund_raised"
         if d.metric == "fund_raised":
             bal = kn.last("balance", f, s.start, a.start)
-            reaches = cue.cue.startswith(fold("quỹ")) and _REACHES.search(f, cue.end, a.start)
+            g = self.ex.grammar
+            reaches = cue.cue.startswith(fold("quỹ")) and g.reaches.search(f, cue.end, a.start) \
+                and not g.raising_before.search(f, max(s.start, cue.start - 25), cue.start)
             if bal or reaches:  # "tổng quỹ …", "quỹ khuyến học các cấp đạt 35,6 tỷ": a balance
                 d.subgroup = "số dư quỹ"
 
@@ -526,14 +673,11 @@ class _Article:
             d.reason = f"share of {self.text[noun[0].start:noun[0].end]}, not a metric of the vocabulary"
             return
         if noun and noun[1].startswith("@"):
-            cls = noun[1]
-            if model and (model.value in _COMPATIBLE.get(cls, ()) or model.value == "learning_models"):
-                d.metric = model.value + "_rate"
-            elif cls in ("@family", "@clan") and kn.find("stage", f, noun[0].end, h1):
-                d.metric = {"@family": "learning_families", "@clan": "learning_clans"}[cls] + "_rate"
-            else:
+            metric = self._class_rate(i, a, s, noun, model, h1)
+            if metric is None:
                 d.reason = f"share of {self.text[noun[0].start:noun[0].end]}, not a metric of the vocabulary"
                 return
+            d.metric = metric
         elif noun:
             d.metric = noun[1] + "_rate"
         elif model:
@@ -541,23 +685,70 @@ class _Article:
         else:
             back = kn.last("model", f, s.start, a.start)
             other = kn.last("noun", f, max(self._prev_end(i, s), s.start), a.start)
+            labelled = self._rate_label(a, s) or self._rate_of_previous(i, a, s)
             if back and not (other and other.start > back.end and not other.value.startswith("@")):
                 d.metric = back.value + "_rate"
+            elif labelled:
+                d.metric = labelled + "_rate"
             else:
                 d.reason = "share of something outside the vocabulary"
                 return
         d.noun_end = a.end
 
+    def _class_rate(self, i: int, a: Amount, s: Sentence, noun: tuple[Match, str], model: Match | None,
+                    h1: int) -> str | None:
+        """``85% gia đình, 70% dòng họ … đạt các danh hiệu học tập``, ``chiếm 82,6% số hộ``."""
+        f, kn, cls = self.folded, self.kn, noun[1]
+        own = _CLASS_MODEL.get(cls)
+        if model and model.value in _COMPATIBLE.get(cls, ()):
+            return model.value + "_rate"
+        if model and model.value == "learning_models":
+            return (own or "learning_models") + "_rate"
+        clause_end = self._clause_of(s, a.start)[1]
+        later = kn.first("model", f, noun[0].end, clause_end)
+        if later and (later.value in _COMPATIBLE.get(cls, ()) or (own and later.value == "learning_models")):
+            return (later.value if later.value != "learning_models" else own) + "_rate"
+        if own and kn.find("stage", f, noun[0].end, min(clause_end, noun[0].end + 60)):
+            return own + "_rate"
+        prev = self.decisions.get(i - 1)
+        if own and prev is not None and prev.metric == own and prev.figure is not None and \
+                prev.amount.end > s.start and a.start - prev.amount.end < 80:
+            return own + "_rate"  # "1.584.200 gia đình đạt …, chiếm 82,6% số hộ"
+        return None
+
+    def _rate_of_previous(self, i: int, a: Amount, s: Sentence) -> str | None:
+        """``… 4.100 gia đình, tỷ lệ: 88,4 %``: the share of the model counted just before."""
+        prev = self.decisions.get(i - 1)
+        if prev is None or prev.figure is None or prev.metric not in MODEL_METRICS or prev.amount.end < s.start:
+            return None
+        between = self.folded[max(prev.amount.end, prev.noun_end):a.start]
+        if len(between) > 50 or self.kn.find("noun", between) or self.kn.find("model", between):
+            return None
+        return prev.metric if _SHARE_LINK.search(between) or not between.strip(" ,(") else None
+
+    def _rate_label(self, a: Amount, s: Sentence) -> str | None:
+        """``tỷ lệ hộ đăng ký cao nhất, đạt 98,7%``: the share's model named before it."""
+        f, kn = self.folded, self.kn
+        k = f.rfind(fold("tỉ lệ"), s.start, a.start)
+        if k < 0:
+            return None
+        model = kn.first("model", f, k, a.start)
+        if model and model.value != "learning_models":
+            return model.value
+        noun = kn.first("noun", f, k, a.start)
+        if noun and noun.value in _CLASS_MODEL and kn.find("stage", f, noun.end, a.start):
+            return _CLASS_MODEL[noun.value]
+        return None
+
     # .. writing a figure .............................................................
     def _emit(self, i: int, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> None:
         metric = d.metric
-        place = self._entity(a.start, s)
-        stage = self._stage(i, a, s, d, h0, h1)
+        nxt = self._amount_starts[i + 1] if i + 1 < len(self._amount_starts) else None
+        placed = self.entities.entity(a.start, a.end, s.start, s.end, self._clause_of(s, a.start)[1], nxt)
+        place = placed.place
+        stage, stage_how = self._stage(i, a, s, d, h0, h1)
         bound, bstart = self._bound(a, s)
-        p_start, p_end = self._period(a, s, metric, d)
-        term = self._plan_or_target_period(a, s) if stage == "target" else None
-        if term is not None:  # a target stated for a term covers the term
-            p_start, p_end = term
+        dated = self._period(a, s, metric, d, stage)
         unit = a.unit
         start = bstart
         end = max(a.end, d.noun_end) if unit == "count" else a.end
@@ -565,16 +756,21 @@ class _Article:
                 "“" in self.text[a.end:end]:
             end += 1
         fig = Figure(self.res.source_id, place.name if place else "", place.level if place else "",
-                     place.province if place else "", p_start, p_end, metric, stage,
-                     a.value, a.value_max, unit, bound, d.subgroup, self._quote(s, a.start), start, end)
+                     place.province if place else "", dated.start, dated.end, metric, stage,
+                     a.value, a.value_max, unit, bound, d.subgroup, self._quote(s, start, end), start, end)
         self.res.figures.append(fig)
+        firm = self.doc.published_how in ("sources.csv", "text timestamp", "event date in the text") or \
+            self.doc.as_of_how == "event date"
+        self.res.trace.append(TraceRow(fig.source_id, fig.start, fig.metric, d.how or "head noun",
+                                       stage_how, placed.how, placed.words, dated.how, dated.words,
+                                       fallback_of(placed.how, self.doc.subject.how, dated.how, firm)))
         d.figure = fig
 
     def _denominator(self, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> None:
         ds, de, dv = a.denominator
         reg = self.kn.first("stage", self.folded, h0, h1)
         if d.figure and d.metric in MODEL_METRICS and reg and reg.value == "registered" and \
-                self.kn.find("stage", self.folded, reg.end, h1):
+                any(m.value == "achieved" for m in self.kn.find("stage", self.folded, reg.end, h1)):
             fig = Figure(**{**d.figure.row(), "stage": "registered", "value": dv, "value_max": None,
                             "bound": "exact", "start": ds, "end": d.figure.end})
             self.res.figures.append(fig)
@@ -582,27 +778,58 @@ class _Article:
         else:
             self._residue(ds, de, "denominator (the universe of a share)")
 
-    def _stage(self, i: int, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> str:
+    def _stage(self, i: int, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> tuple[str, str]:
         f, kn = self.folded, self.kn
-        if self._target(a, s):
-            return "target"
+        tgt = self._target(a, s)
+        if tgt:
+            return "target", f"target word before it: {tgt.cue}"
         is_model = d.metric in MODEL_METRICS or d.metric.endswith("_rate")
         if not is_model:
-            return "actual"
+            return "actual", "not a learning model"
         # the words after the number, up to the model title
         head_end = max(d.model_end, min(h1, a.end + 45)) if d.model_end else min(h1, a.end + 45)
-        st = kn.first("stage", f, h0, head_end)
-        if st:
-            return st.value
+        for st in kn.find("stage", f, h0, head_end):
+            if st.cue == "đạt" and self._amount_follows(st.end):
+                continue  # "48.216 hộ (đạt 92,4%)": đạt means "reaches"
+            return st.value, f"stage word after it: {st.cue}"
         # the sentence before it, skipping "đạt" right before a number ("đạt 99,81%": reaches)
         for m in reversed(kn.find("stage", f, s.start, a.start)):
             if m.cue == "đạt" and self._amount_follows(m.end):
                 continue  # "Vĩnh Phúc đạt 99,81%": đạt means "reaches", not a stage
-            return m.value
-        return "achieved"
+            return m.value, f"stage word before it: {m.cue}"
+        return "achieved", "bare 'có X <model>' (default achieved)"
 
-    def _target(self, a: Amount, s: Sentence) -> bool:
-        return self.kn.last("target", self.folded, s.start, a.start) is not None
+    def _target(self, a: Amount, s: Sentence) -> Match | None:
+        """A target word before the figure in its sentence, or in the header of the list it is an
+        item of (``Các chỉ tiêu chủ yếu năm 2024:`` then ``- Tỷ lệ …: 92%``)."""
+        own = self.kn.last("target", self.folded, s.start, a.start)
+        if own is not None:
+            return own
+        header = self._list_header(s)
+        return self.kn.last("target", self.folded, header[0], header[1]) if header else None
+
+    def _list_header(self, s: Sentence) -> tuple[int, int] | None:
+        """The line ending in ``:`` that introduces the list whose item ``s`` is, if any."""
+        text = self.text
+        line_start = text.rfind("\n", 0, s.start) + 1
+        line_end = text.find("\n", s.start)
+        line_end = len(text) if line_end < 0 else line_end
+        if not _LIST_ITEM.match(text, line_start) and text.find(":", line_start, line_end) < 0:
+            return None  # neither a marked item nor a label-and-value line
+        pos = line_start
+        for _ in range(30):  # walk up over the items to the header
+            if pos <= 0:
+                return None
+            prev_start = text.rfind("\n", 0, pos - 1) + 1
+            line = text[prev_start:pos - 1]
+            if not line.strip():
+                return None
+            if line.rstrip().endswith(":"):
+                return prev_start, pos - 1
+            if not _LIST_ITEM.match(line):
+                return None
+            pos = prev_start
+        return None
 
     def _bound(self, a: Amount, s: Sentence) -> tuple[str, int]:
         if a.value_max is not None:
@@ -618,78 +845,34 @@ class _Article:
             return after.value, a.start
         return "exact", a.start
 
-    # .. entity ........................................................................
-    def _entity(self, pos: int, s: Sentence) -> Place | None:
-        for m in reversed(self.mentions):
-            if m.start >= pos or m.end <= s.start - 0:
-                if m.start >= pos:
-                    continue
-                break
-            if m.in_title:
-                continue
-            place = self._resolve(m) if m.anaphor else m.place
-            if place is not None:
-                return place
-        return self.main
-
-    def _resolve(self, m: Mention) -> Place | None:
-        """An anaphor (``toàn quận``) → the last named place of its level, or the main entity."""
-        lead = self.folded[max(0, m.start - 20):m.start]
-        whole = _WHOLE.search(lead)
-        levels = {"province": {"province"}, "city": {"province", "district"},
-                  "district": {"district"}, "commune": {"commune"}}[m.prefix]
-        if not whole and not (self.main and self.main.level in levels):
+    # .. entity and period ...............................................................
+    def _parent_district(self, commune: Place) -> Place | None:
+        unit = self.gz.units.commune(fold(commune.name), commune.province)
+        if unit is None or not unit.district:
             return None
-        for prev in reversed(self.mentions):
-            if prev.start >= m.start:
-                continue
-            if prev.place and not prev.anaphor and prev.place.level in levels and \
-                    (prev.prefix == "" or _prefix_level(self.kn, prev.prefix) == m.prefix or m.prefix == "city"):
-                return prev.place
-        if self.main and self.main.level in levels:
-            return self.main
-        return None
+        return Place(unit.district, "district", unit.province)
 
-    # .. period .......................................................................
-    def _period_phrase(self, a: Amount, s: Sentence) -> tuple[Period | None, bool]:
-        """The period phrase for ``a`` and whether it stands in the same sentence."""
-        before = [p for p in self.phrases if p.end <= a.start and p.kind != "horizon"]
-        same = [p for p in before if p.start >= s.start]
-        if same:
-            return same[-1], True
-        nxt = [p for p in self.phrases if p.start >= a.end and p.end <= s.end and p.kind != "horizon"]
-        if nxt:
-            return nxt[0], True
-        # carried from earlier sentences: not a plan, not a period that starts after publication
-        carried = [p for p in before if not p.plan and not self._future(p)]
-        return (carried[-1] if carried else None), False
+    def _paragraph_start(self, pos: int) -> int:
+        """Start of the block ``pos`` is in (a blank line ends a block; list items stay with their header)."""
+        k = self.text.rfind("\n\n", 0, pos)
+        return k + 2 if k >= 0 else 0
 
-    def _future(self, p: Period) -> bool:
-        pub = self.published
-        return bool(pub and p.period_start and p.period_start > pub)
+    def _clause_at(self, pos: int) -> tuple[int, int]:
+        return self._clause_of(self._sentence_of(pos), pos)
 
-    def _plan_or_target_period(self, a: Amount, s: Sentence) -> tuple[str, str] | None:
-        p, _ = self._period_phrase(a, s)
-        if p and p.kind == "term":
-            return _iso(p.period_start), _iso(p.period_end)
-        return None
-
-    def _period(self, a: Amount, s: Sentence, metric: str, d: _Decision) -> tuple[str, str]:
-        pub = self.published
-        p, same = self._period_phrase(a, s)
+    def _period(self, a: Amount, s: Sentence, metric: str, d: _Decision, stage: str) -> Dated:
+        clause = self._clause_of(s, a.start)
+        para = self._paragraph_start(a.start)
+        if stage == "target":
+            return self.periods.target(a.start, a.end, clause, (s.start, s.end), para)
+        para = self.text.rfind("\n", 0, a.start) + 1  # an as-of date carries within its line only
         stock = metric in STOCK_METRICS or (metric == "fund_raised" and d.subgroup == "số dư quỹ")
-        if p is None:
-            return "", _iso(pub)
-        if p.kind in ("asof", "asof_pub"):
-            return "", _iso(p.period_end or pub)
-        end = p.period_end or pub
-        if stock:
-            if same:
-                return "", _iso(min(end, pub) if end and pub else end)
-            return "", _iso(pub or end)
-        if p.kind == "term" and not same and pub and p.period_start and pub < (p.period_end or pub):
-            return "", _iso(pub)
-        return _iso(p.period_start), _iso(end)
+        if metric == "award_recipients" and self.doc.genre == "congress" and \
+                self.kn.first("at_event", self.folded, s.start, a.start):
+            at = self.periods.at_event()
+            if at is not None:
+                return at
+        return self.periods.figure(a.start, a.end, clause, (s.start, s.end), para, stock)
 
     def _amount_follows(self, pos: int) -> bool:
         """An amount starts right after ``pos`` (a qualifier such as ``trên`` may stand between)."""
@@ -714,6 +897,21 @@ class _Article:
         return piece if len(piece) <= 40 else ""
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One number being read: its place among the amounts, its sentence, the words after it
+    (``hs``…``h1``, its head) and the counted noun and learning-model title found there."""
+
+    i: int
+    a: Amount
+    s: Sentence
+    hs: int
+    h1: int
+    noun: tuple[Match, str] | None
+    cls: str | None
+    model: Match | None
+
+
 @dataclass
 class _Decision:
     amount: Amount
@@ -722,11 +920,26 @@ class _Decision:
     subgroup: str = ""
     noun_end: int = 0
     model_end: int = 0
+    how: str = ""
     figure: Figure | None = None
 
 
 _DATE_REASON = {"date": "date", "month": "date (month)", "day_month": "date (day/month)",
                 "time": "time of day", "year": "year", "year_range": "years (term or range)"}
+
+
+def _year_reviewed(phrases: list[Period], published: date | None) -> int | None:
+    """The year of phrases written without one (``6 tháng đầu năm``, ``năm qua``) when the text
+    names no year: a half or quarter is of the year of the article; a whole year reviewed in
+    January–March is the year before."""
+    if published is None:
+        return None
+    for p in phrases:
+        if p.year is None and p.kind in ("h1", "h2", "m9", "q", "ytd"):
+            return published.year
+        if p.year is None and p.kind == "year":
+            return published.year - 1 if published.month <= 3 else published.year
+    return None
 
 
 def _prefix_level(kn: Knowledge, prefix: str) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from analysis.extraction.spans import Spans
 from analysis.paths import KNOWLEDGE_DIR
 
 CUES_PATH = KNOWLEDGE_DIR / "cues.csv"
@@ -163,6 +164,12 @@ class Knowledge(_Lookups):
     def pattern(self, kind: str) -> re.Pattern[str]:
         return self._patterns[kind]
 
+    def words(self, kind: str) -> str:
+        """The cues of a kind as one regex group (folded, longest first) for building grammar:
+        ``kn.words("gave")`` → ``(?:ủng\\s+hộ|…)``. Raises KeyError for a kind with no rows."""
+        cues = sorted(self._by_kind[kind], key=len, reverse=True)
+        return "(?:" + "|".join(r"\s+".join(map(re.escape, c.split())) for c in cues) + ")"
+
     def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
         """Non-overlapping, longest-first matches of a kind within ``folded[start:end]``."""
         pat = self._patterns.get(kind)
@@ -177,8 +184,8 @@ class Knowledge(_Lookups):
         exceptions = self._patterns.get("not_" + kind)
         if out and exceptions is not None:  # "đạt chỉ tiêu" is not a target, "tăng cường" no change
             lo, hi = max(0, start - 20), min(len(folded), end + 20)
-            spans = [(x.start(), x.end()) for x in _scan(exceptions, folded, lo, hi)]
-            out = [m for m in out if not any(a <= m.start < b for a, b in spans)]
+            spans = Spans((x.start(), x.end()) for x in _scan(exceptions, folded, lo, hi))
+            out = [m for m in out if not spans.covers(m.start)]
         return out
 
     def at(self, kind: str, folded: str, pos: int, end: int | None = None) -> Match | None:
@@ -227,8 +234,13 @@ class CueIndex(_Lookups):
             self._matches[kind] = (found, [m.start for m in found])
         return self._matches[kind]
 
+    # kinds asked about only in small windows (around a place, a phrase, a figure): searched
+    # there directly rather than indexed over the whole article
+    WINDOWED = frozenset({"org_lead", "name_lead", "giving", "comparison", "baseline", "plan", "at_event",
+                          "person_title", "occasion"})
+
     def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
-        if folded is not self.folded:
+        if folded is not self.folded or (kind in self.WINDOWED and end is not None and end - start < 400):
             return self.kn.find(kind, folded, start, end)
         found, starts = self._of(kind)
         end = len(folded) if end is None else end

@@ -18,9 +18,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from analysis.extraction.knowledge import fold, fold_re
+from analysis.extraction.spans import Spans
 
 YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
 _D = ""  # the "not inside a number" check is done where the patterns are tried
+PLACEHOLDER_YEAR = 2000  # the dates of a phrase written without a year, until the article gives one
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,10 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
     starts = [m.start() for m in _DIGIT_RUN.finditer(folded)
               if m.start() == 0 or folded[m.start() - 1] not in "/.,"]
     spans: list[DateSpan] = []
-    taken: list[tuple[int, int]] = []
+    taken = _TakenList()
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return not taken.set.overlaps(a, b)
 
     def followed_by_noun(end: int) -> bool:
         return bool(counted_noun and counted_noun.match(folded, _skip(folded, end)))
@@ -120,6 +122,16 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
     return spans
 
 
+class _TakenList:
+    """``taken.append((a, b))`` as before, answered by an interval set (no quadratic rescans)."""
+
+    def __init__(self):
+        self.set = Spans()
+
+    def append(self, span: tuple[int, int]) -> None:
+        self.set.add(*span)
+
+
 def _skip(s: str, i: int) -> int:
     while i < len(s) and s[i] in " “\"'":
         i += 1
@@ -161,7 +173,8 @@ _PLAN = fold_re(r"(?:phương hướng|nhiệm vụ|kế hoạch|triển khai|ph
 _Y = r"(?:\s+(?:năm\s+)?(" + YEAR + r"))?"
 _PHRASES: list[tuple[str, re.Pattern[str]]] = [
     ("term", fold_re(r"(?:nhiệm kì|giai đoạn|khóa)\s+(?:[ivx\d]+\s*[,(]?\s*)?(" + YEAR + r")\s*[-–—]\s*(" + YEAR + r")")),
-    ("school_year", fold_re(r"năm học\s+(" + YEAR + r")\s*[-–—]\s*(" + YEAR + r")")),
+    ("school_year", fold_re(r"năm học\s+(?:mới\s+)?(" + YEAR + r")\s*[-–—]\s*(" + YEAR + r")")),
+    ("day", fold_re(r"(?:ngày|sáng|chiều|tối|trưa)\s+(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](" + YEAR + r")(?!\d)")),
     ("h1", fold_re(r"(?:6|sáu) tháng đầu năm" + _Y)),
     ("h2", fold_re(r"(?:6|sáu) tháng cuối năm" + _Y)),
     ("m9", fold_re(r"(?:9|chín) tháng(?: đầu năm)?" + _Y)),
@@ -177,7 +190,7 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
     ("year", fold_re(r"năm qua()")),
 ]
 # words one of which a phrase of each pattern must contain (a cheap test before the regex)
-_PHRASE_KEYS = [("nhiệm kì", "giai đoạn", "khóa"), ("năm học",), ("tháng đầu",), ("tháng cuối",), ("tháng",),
+_PHRASE_KEYS = [("nhiệm kì", "giai đoạn", "khóa"), ("năm học",), ("ngày", "sáng", "chiều", "tối", "trưa"), ("tháng đầu",), ("tháng cuối",), ("tháng",),
                 ("quí",), ("đến", "tới"), ("đến", "tới"), ("đến", "tới"), ("đến", "tới"), ("từ đầu năm",),
                 ("nay", "hiện"), ("năm",), ("trong năm",), ("năm qua",)]
 _PHRASE_KEYS = [tuple(fold(k) for k in keys) for keys in _PHRASE_KEYS]
@@ -202,12 +215,12 @@ def _make(kind: str, a: int, b: int, year: int, plan: bool, month: int | None = 
 
 def find_period_phrases(folded: str) -> list[Period]:
     out: list[Period] = []
-    taken: list[tuple[int, int]] = []
+    taken = _TakenList()
     for (kind, pat), keys in zip(_PHRASES, _PHRASE_KEYS, strict=True):  # keys: a cheap test first
         if not any(k in folded for k in keys):
             continue
         for m in pat.finditer(folded):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if taken.set.overlaps(m.start(), m.end()):
                 continue
             plan = bool(_PLAN.search(folded[max(0, m.start() - 60):m.start()]))
             p = _phrase(kind, m, plan)
@@ -226,8 +239,8 @@ def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
         if kind == "school_year":
             return Period(a, b, kind, date(y1, 9, 1), date(y2, 8, 31), y1, plan)
         return Period(a, b, kind, date(y1, 1, 1), date(y2, 12, 31), y1, plan)
-    if kind == "asof_pub":
-        return Period(a, b, kind, None, None, None, plan)
+    if kind in ("asof_pub", "day"):
+        return _day_or_now(kind, a, b, g, plan)
     if kind == "horizon":  # "đến năm 2020": the deadline of a programme, not a period of figures
         return Period(a, b, kind, None, date(int(g[0]), 12, 31), int(g[0]), True)
     if kind == "asof":
@@ -250,8 +263,16 @@ def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
     if year_text:
         return _make(kind, a, b, int(year_text), plan)
     # no year written: a placeholder, resolved against the article's report year
-    placeholder = _make(kind, a, b, 2000, plan)
+    placeholder = _make(kind, a, b, PLACEHOLDER_YEAR, plan)
     return replace(placeholder, year=None)
+
+
+def _day_or_now(kind: str, a: int, b: int, g: tuple, plan: bool) -> Period | None:
+    """``đến nay`` (resolved later to the article's date) or one full day (``ngày 18/2/2024``)."""
+    if kind == "asof_pub":
+        return Period(a, b, kind, None, None, None, plan)
+    d = _valid(int(g[0]), int(g[1]), int(g[2]))
+    return Period(a, b, kind, d, d, d.year, plan) if d else None
 
 
 # -- the article's date --------------------------------------------------------------

@@ -40,9 +40,10 @@ from analysis.extraction.curation import LOG_COLUMNS, apply_curation
 from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
 from analysis.extraction.sources import NO_FILE, read_sources, source_gaps  # noqa: F401  (read_sources re-exported)
 from analysis.extraction.textio import ArticleError, describe_removed
+from analysis.extraction.trace import TRACE_COLUMNS, TRACE_PATH_NAME, trace_rows
 from analysis.table.schema import COLUMNS
 
-ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "encoding",
+ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "subject_how", "encoding",
                    "chars", "figures", "residue", "rejected", "normalised_chars", "warnings", "source_gap"]
 REJECTED_COLUMNS = [*COLUMNS, "rule"]
 NUMERIC_COLUMNS = {"value", "value_max", "start", "end", "chars", "figures", "residue", "rejected",
@@ -194,7 +195,7 @@ def _article_row(o: Outcome, meta: SourceMeta, gap: str = "") -> dict:
     if hidden:
         warnings.append(f"normalising removed {describe_removed(hidden)} character(s)")
     return {**row, "published": r.published.isoformat() if r.published else "",
-            "published_how": r.published_how, "encoding": r.encoding, "chars": r.chars,
+            "published_how": r.published_how, "subject_how": r.subject_how, "encoding": r.encoding, "chars": r.chars,
             "figures": len(r.figures), "residue": len(r.residue), "rejected": 0,
             "normalised_chars": sum(r.removed.values()), "warnings": "; ".join(warnings)}
 
@@ -283,6 +284,7 @@ def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None) -> Pa
         "articles.csv": _csv_bytes(t.articles, ARTICLE_COLUMNS),
         "rejected.csv": _csv_bytes(t.rejected, REJECTED_COLUMNS),
         "curation_log.csv": _csv_bytes([e.row() for e in t.log], LOG_COLUMNS),
+        TRACE_PATH_NAME: _csv_bytes(trace_rows(o.result for o in batch.outcomes if o.result), TRACE_COLUMNS),
     }
     meta = {
         "package": "khuyenhoc",

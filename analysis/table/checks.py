@@ -6,7 +6,7 @@ failure points at what changed upstream (a cue table edit, a curation, a new art
 
 from __future__ import annotations
 
-from analysis.table.schema import MODEL_METRICS, UNIT_OF_METRIC
+from analysis.table.vocabulary import MODEL_METRICS, UNIT_OF_METRIC
 
 
 def _where(row) -> str:

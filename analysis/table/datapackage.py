@@ -36,6 +36,8 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("url", "str", False, "where it was published, from data/raw/sources.csv"),
     Field("published", "date", False, "the date used for the article (sources.csv or inferred)"),
     Field("published_how", "str", False, "where that date came from (sources.csv, a text timestamp, …)"),
+    Field("subject_how", "str", False, "how the article's reporting unit was found (headline, dateline, lede, "
+          "outlet, body) and the words that named it"),
     Field("encoding", "str", False, "the encoding the file was read in"),
     Field("chars", "int", False, "length of the normalised text", unit=CHARS),
     Field("figures", "int", False, "figures extracted from it", unit="count"),

@@ -9,26 +9,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "1.0"
+from analysis.table.checks import semantic_problems
+from analysis.table.vocabulary import (  # noqa: F401 — re-exported: the schema is where callers look
+    BOUNDS,
+    COUNT_METRICS,
+    LEVELS,
+    METRICS,
+    MODEL_CHOICES,
+    MODEL_COUNT_METRICS,
+    MODEL_METRICS,
+    MODELS,
+    MONEY_METRICS,
+    RATE_METRICS,
+    STAGES,
+    STOCK_METRICS,
+    UNIT_OF_METRIC,
+    UNITS,
+)
 
-MODELS = ["families", "clans", "communities", "units", "citizens"]
-COUNT_METRICS = ["members", "associations", "branches", "promoting_clans", "award_recipients",
-                 "donors", "learning_centres"] + [f"learning_{m}" for m in MODELS]
-RATE_METRICS = [f"learning_{m}_rate" for m in MODELS] + ["learning_models_rate"]
-MONEY_METRICS = ["fund_raised", "awards_paid"]
-METRICS = COUNT_METRICS + RATE_METRICS + MONEY_METRICS
-MODEL_METRICS = [f"learning_{m}" for m in MODELS] + RATE_METRICS
-MODEL_CHOICES = [*MODELS, "models"]  # "models": all learning models together
-UNIT_OF_METRIC = {**dict.fromkeys(COUNT_METRICS, "count"), **dict.fromkeys(RATE_METRICS, "percent"),
-                  **dict.fromkeys(MONEY_METRICS, "vnd")}
-LEVELS = ["national", "cluster", "province", "district", "commune"]
-STAGES = ["actual", "registered", "achieved", "target"]
-UNITS = ["count", "vnd", "percent"]
-BOUNDS = ["exact", "at_least", "at_most", "approx", "range"]
+SCHEMA_VERSION = "1.0"
 
 
 @dataclass(frozen=True)
 class Field:
+    """One column of the figures contract, as the schema, the data package and `Figure` see it."""
+
     name: str
     dtype: str  # str | float | int | date
     required: bool  # a value is owed on every row
@@ -106,8 +111,6 @@ def schema(key: bool = True):
 def validate(df, where: str = "figures table"):
     """Validate against the schema, then the semantic checks; return the coerced frame."""
     import pandera.errors as pe
-
-    from analysis.table.checks import semantic_problems
 
     prepared = _prepare(df)
     try:

@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-STOCK_METRICS = frozenset({"members", "associations", "branches", "promoting_clans", "learning_centres"})
+from analysis.table.vocabulary import STOCK_METRICS
+
 BALANCE_WORDS = ("số dư", "tồn quỹ")  # a fund balance is a stock (subgroups.csv: kind ``balance``)
 
 

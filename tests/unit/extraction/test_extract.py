@@ -141,7 +141,7 @@ def test_every_number_is_accounted_for():
 
 def test_entity_from_title_and_period_from_text():
     f = one("Năm 2023, toàn huyện có 14.500 hội viên.", metric="members")
-    assert (f.entity, f.level, f.province) == ("Gia Bình", "district", "")  # Gia Bình is not in the tables
+    assert (f.entity, f.level, f.province) == ("Gia Bình", "district", "Bắc Ninh")  # from the gazetteer
     assert f.period_end == "2023-12-31" and f.period_start == ""
 
 

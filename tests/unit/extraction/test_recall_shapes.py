@@ -1,0 +1,56 @@
+"""The shapes real reports state figures in (label-and-value lines, tallies, lists, named funds…)."""
+
+from datetime import date
+
+import pytest
+
+from analysis.extraction.extract import SourceMeta, extract_article
+
+META = SourceMeta("s", title="Hội Khuyến học xã Liêm Tiết tổng kết năm 2023", outlet="Cổng thông tin huyện Thanh Liêm",
+                  published=date(2023, 12, 21))
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Số gia đình đăng ký: 4.512 gia đình", [("learning_families", 4512, "registered", "")]),
+    ("Số gia đình đăng ký “Gia đình học tập”: 1.942 gia đình; số gia đình đạt danh hiệu: 1.716 gia đình, "
+     "tỷ lệ: 88,4 %", [("learning_families", 1942, "registered", ""), ("learning_families", 1716, "achieved", ""),
+                       ("learning_families_rate", 88.4, "achieved", "")]),
+    ("Tổng số hội viên toàn xã hiện là 8.214", [("members", 8214, "actual", "")]),
+    ("Số chi hội khuyến học thôn, xóm: 11", [("branches", 11, "actual", "")]),
+    ("Kết quả xếp loại: 05 đơn vị cấp xã xếp loại tốt.", [("associations", 5, "actual", "xếp loại tốt")]),
+    ("Năm 2023, Hội đã tặng 1.250 lượt bằng khen, giấy khen.", [("award_recipients", 1250, "actual", "bằng khen")]),
+    ("Dịp này, Hội tặng giấy khen cho 312 tập thể, 270 cá nhân.",
+     [("award_recipients", 312, "actual", "tập thể"), ("award_recipients", 270, "actual", "cá nhân")]),
+    ("Chương trình nhận được sự ủng hộ của 14 nhà tài trợ.", [("donors", 14, "actual", "")]),
+    ("Quỹ học bổng “Nâng bước em tới trường” của Hội hiện có 1,2 tỷ đồng.",
+     [("fund_raised", 1.2e9, "actual", "số dư quỹ")]),
+    ("Toàn xã có 38 Ban khuyến học dòng họ.", [("promoting_clans", 38, "actual", "")]),
+    ("Năm 2024 phấn đấu xây dựng quỹ khuyến học từ 25 tỷ trở lên.", [("fund_raised", 25e9, "target", "")]),
+    ("Toàn xã có 1.206 gia đình, 14 dòng họ và 9 thôn được công nhận danh hiệu học tập.",
+     [("learning_families", 1206, "achieved", ""), ("learning_clans", 14, "achieved", ""),
+      ("learning_communities", 9, "achieved", "")]),
+    ("Phấn đấu 85% gia đình, 70% dòng họ, 65% thôn đạt các danh hiệu học tập.",
+     [("learning_families_rate", 85, "target", ""), ("learning_clans_rate", 70, "target", ""),
+      ("learning_communities_rate", 65, "target", "")]),
+    ("Tổng số tiền thưởng kèm theo là 32 triệu 750 ngàn đồng.", [("awards_paid", 32.75e6, "actual", "")]),
+    ("Hội khen thưởng 64 học sinh với số tiền 28 triêu đồng.",
+     [("award_recipients", 64, "actual", "học sinh"), ("awards_paid", 28e6, "actual", "")]),
+])
+def test_shape(text, want):
+    got = [(f.metric, f.value, f.stage, f.subgroup) for f in extract_article(text, META).figures]
+    assert got == [(m, float(v), st, sg) for m, v, st, sg in want]
+
+
+def test_entity_of_a_commune_article_from_its_headline_and_outlet():
+    f = extract_article("Tổng số hội viên toàn xã hiện là 8.214", META).figures[0]
+    assert (f.entity, f.level, f.province) == ("Liêm Tiết", "commune", "Hà Nam")
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Toàn xã có 91,2% gia đình đạt danh hiệu; vẫn còn 2 thôn có tỷ lệ dưới 70%.", [91.2]),
+    ("Hội phấn đấu 100% thôn có quỹ khuyến học từ 50 triệu đồng trở lên.", []),
+])
+def test_a_threshold_describing_a_subset_is_not_a_figure(text, kept):
+    res = extract_article(text, META)
+    assert [f.value for f in res.figures if f.unit != "count"] == kept
+    assert any("threshold" in r.reason for r in res.residue)
