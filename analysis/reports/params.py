@@ -133,7 +133,9 @@ def _provinces() -> list[dict]:
 
 def check_lang(lang: str) -> str:
     """``vi`` or ``en``."""
-    return check_value("lang", lang, {"lang": set(LANGS)})
+    if lang not in LANGS:
+        raise ParameterError(f"lang {lang!r} is not known; choose one of: {', '.join(sorted(LANGS))}")
+    return lang
 
 
 def check_model(model: str) -> str:
