@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import csv
-import math
 from functools import cache
 
+from analysis.numfmt import format_number
 from analysis.paths import KNOWLEDGE_DIR
 from analysis.reports.params import LANGS, check_lang
 
@@ -24,17 +24,3 @@ def label(key: str, lang: str = "en") -> str:
     """The label of ``key`` in ``lang`` (the key itself when the table has no row for it)."""
     row = _table().get(key)
     return row[check_lang(lang)] if row else key
-
-
-def format_number(x: float, lang: str = "en", decimals: int | None = None) -> str:
-    """72000 → ``72,000`` (en) / ``72.000`` (vi); 99.81 → ``99.81`` / ``99,81``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if decimals is None:
-        decimals = 0 if abs(x) >= 100 or float(x).is_integer() else 2
-    text = f"{x:,.{decimals}f}"
-    if decimals:
-        text = text.rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
