@@ -66,6 +66,10 @@ _LABEL_METRICS = {"members", "associations", "branches", "promoting_clans", "lea
                   "award_recipients"}
 _SHARE_OF = fold_re(r"(?:số\s+|các\s+|tổng số\s+)?")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
+# adverbs and auxiliaries before "có" are not part of the units' noun phrase ("xã, phường đã có …")
+_MANAGED = fold_re(r"(?<!\w)(?:do|của)\s+([^\d,;.:]{2,30}?\s+quản lí)")
+_CLANS_FUND = fold_re(r"(?<!\w)dòng họ(?:\s+[^\d,;.:]{0,25})?\s+(?:có|lập|xây dựng)\s+quỹ")
+_TRAILING_VERB = re.compile(r"(?:\s+(?:đã|đều|cũng|vẫn|nay|hiện|đã được|được|hiện nay))+\s*$", re.IGNORECASE)
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
 
@@ -483,7 +487,7 @@ class _Article:
         m = self.ex.grammar.has_branch.match(f, hs) if cls in ("@unit", "@community", "@place", "@clan") else None
         if m is None:
             return False
-        d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
+        d.metric = "associations" if m.group(0).endswith(fold("hội khuyến học")) else "branches"
         if m.group(0).endswith(fold("trung tâm học tập cộng đồng")):
             d.metric = "learning_centres"
         if cls == "@clan":
@@ -491,7 +495,8 @@ class _Article:
         elif m.group(0).endswith(fold("quỹ khuyến học")):
             d.reason = "a unit with its own fund, not a metric of the vocabulary"
             return True
-        d.subgroup = "" if cls == "@clan" else self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])].strip(" ,")
+        sub = self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])]
+        d.subgroup = "" if cls == "@clan" else _TRAILING_VERB.sub("", sub).strip(" ,")
         return True
 
     def _count_honoured(self, sl: Slot, d: _Decision) -> bool:
@@ -631,6 +636,29 @@ class _Article:
         return None
 
     def _classify_money(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
+        self._classify_money_whole(a, s, h0, h1, d)
+        if d.metric == "fund_raised" and d.subgroup == "số dư quỹ":
+            d.balance = True
+            part = self._fund_part(a, s)
+            if part:  # "quỹ do tỉnh Hội quản lý là 3,2 tỷ", "các dòng họ … có quỹ … 1,4 tỷ": a part
+                d.subgroup = part
+
+    def _fund_part(self, a: Amount, s: Sentence) -> str:
+        """The part of the fund a balance is of: the holder that manages it (``quỹ do tỉnh Hội
+        quản lý``) or the clans whose funds it sums (``các dòng họ … có quỹ khuyến học``)."""
+        f = self.folded
+        c0 = self._clause_of(s, a.start)[0]
+        fund = f.rfind(fold("quỹ"), c0, a.start)
+        if fund < 0:
+            return ""
+        m = _MANAGED.search(f, fund, a.start)
+        if m:
+            return " ".join(self.text[m.start(1):m.end()].split())
+        if _CLANS_FUND.search(f, c0, fund + len(fold("quỹ"))):
+            return "dòng họ"
+        return ""
+
+    def _classify_money_whole(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
         per = kn.first("per_unit", f, max(s.start, a.start - 30), min(h1, a.end + 12))
         if per and (per.end <= a.start or per.start == a.end or f[a.end:per.start].isspace()) and \
@@ -792,11 +820,17 @@ class _Article:
             if st.cue == "đạt" and self._amount_follows(st.end):
                 continue  # "48.216 hộ (đạt 92,4%)": đạt means "reaches"
             return st.value, f"stage word after it: {st.cue}"
-        # the sentence before it, skipping "đạt" right before a number ("đạt 99,81%": reaches)
-        for m in reversed(kn.find("stage", f, s.start, a.start)):
-            if m.cue == "đạt" and self._amount_follows(m.end):
-                continue  # "Vĩnh Phúc đạt 99,81%": đạt means "reaches", not a stage
-            return m.value, f"stage word before it: {m.cue}"
+        # its clause before it, skipping "đạt" right before a number ("đạt 99,81%": reaches); a
+        # ";" ends the stage's scope when the new clause names what it counts ("…đăng ký…;
+        # tỷ lệ dòng họ học tập đạt 78,5%"), not when it only lists more units ("; Thái Bình 94%")
+        c0 = self._clause_of(s, a.start)[0]
+        own_label = f.find(fold("tỉ lệ"), c0, a.start) >= 0 or kn.find("model", f, c0, a.start) \
+            or kn.find("noun", f, c0, a.start)
+        for lo, hi in ((c0, a.start), (s.start, c0) if not own_label else (c0, c0)):
+            for m in reversed(kn.find("stage", f, lo, hi)):
+                if m.cue == "đạt" and self._amount_follows(m.end):
+                    continue  # "Vĩnh Phúc đạt 99,81%": đạt means "reaches", not a stage
+                return m.value, f"stage word before it: {m.cue}"
         return "achieved", "bare 'có X <model>' (default achieved)"
 
     def _target(self, a: Amount, s: Sentence) -> Match | None:
@@ -866,7 +900,7 @@ class _Article:
         if stage == "target":
             return self.periods.target(a.start, a.end, clause, (s.start, s.end), para)
         para = self.text.rfind("\n", 0, a.start) + 1  # an as-of date carries within its line only
-        stock = metric in STOCK_METRICS or (metric == "fund_raised" and d.subgroup == "số dư quỹ")
+        stock = metric in STOCK_METRICS or (metric == "fund_raised" and d.balance)
         if metric == "award_recipients" and self.doc.genre == "congress" and \
                 self.kn.first("at_event", self.folded, s.start, a.start):
             at = self.periods.at_event()
@@ -922,6 +956,7 @@ class _Decision:
     model_end: int = 0
     how: str = ""
     figure: Figure | None = None
+    balance: bool = False  # a fund's balance (a stock), whole or part
 
 
 _DATE_REASON = {"date": "date", "month": "date (month)", "day_month": "date (day/month)",

@@ -33,6 +33,7 @@ _AT = fold_re(r"(?:^|\s)(?:ở|tại)\s+$")
 _OF = fold_re(r"(?:của|thuộc)\s+(?:[^\s\d.,;:]+\s+){0,4}$")
 _PAREN_AFTER = re.compile(r"^\s*\(\s*$")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|khắp|cấp|trong)\s+$")
+_ONLY = re.compile(r"(?<!\w)riêng\s+$", re.IGNORECASE)
 _ANAPHOR_LEVELS = {"province": {"province"}, "city": {"province", "district"}, "district": {"district"},
                    "commune": {"commune"}, "national": {"national"}, "cluster": {"cluster"}}
 
@@ -298,6 +299,8 @@ class PeriodReader:
         for lo, hi, last, rs in ((clause[0], a0, True, roles), (a1, clause[1], False, roles),
                                  (sent[0], a0, True, wide), (a1, sent[1], False, wide)):
             found = self._in(lo, hi, rs)
+            if lo == sent[0] or hi == sent[1]:  # "riêng năm 2020 đạt …" scopes its own clause only
+                found = [t for t in found if not _ONLY.search(self.text, max(0, t.period.start - 8), t.period.start)]
             if found:
                 return found[-1] if last else found[0]
         return None

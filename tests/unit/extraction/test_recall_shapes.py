@@ -54,3 +54,32 @@ def test_a_threshold_describing_a_subset_is_not_a_figure(text, kept):
     res = extract_article(text, META)
     assert [f.value for f in res.figures if f.unit != "count"] == kept
     assert any("threshold" in r.reason for r in res.residue)
+
+
+@pytest.mark.parametrize("text,want", [
+    # a balance of the whole fund, then the part one holder manages: the part is named
+    ("Tổng quỹ khuyến học toàn xã đạt 940 triệu đồng, trong đó quỹ do Hội Khuyến học xã quản lý là 215 triệu đồng.",
+     [(940e6, "số dư quỹ"), (215e6, "Hội Khuyến học xã quản lý")]),
+    # the clans' own funds summed: a part, not the association's balance
+    ("Quỹ khuyến học của Hội hiện có 380 triệu đồng; 12 dòng họ trong xã có quỹ khuyến học với tổng số dư "
+     "khoảng 760 triệu đồng.", [(380e6, "số dư quỹ"), (760e6, "dòng họ")]),
+])
+def test_a_part_of_a_fund_names_the_part(text, want):
+    got = [(f.value, f.subgroup) for f in extract_article(text, META).figures if f.metric == "fund_raised"]
+    assert got == [(float(v), sg) for v, sg in want]
+
+
+@pytest.mark.parametrize("text,want", [
+    # "đã có Hội Khuyến học": associations; the adverb is not part of the units' noun phrase
+    ("Đến nay, 12/12 thôn, xóm đã có Hội Khuyến học.", [("associations", 12, "thôn, xóm")]),
+    ("Toàn huyện hiện có 27 trường học đều có chi hội khuyến học.", [("branches", 27, "trường học")]),
+])
+def test_units_that_have_an_association(text, want):
+    got = [(f.metric, f.value, f.subgroup) for f in extract_article(text, META).figures]
+    assert got == [(m, float(v), sg) for m, v, sg in want]
+
+
+def test_a_semicolon_ends_the_registered_scope_when_the_next_clause_names_its_own_model():
+    text = "Năm 2023, toàn xã có 1.480 hộ đăng ký gia đình học tập; tỷ lệ dòng họ học tập đạt 64,5%."
+    got = [(f.metric, f.stage) for f in extract_article(text, META).figures]
+    assert got == [("learning_families", "registered"), ("learning_clans_rate", "achieved")]
