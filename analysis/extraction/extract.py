@@ -69,6 +69,8 @@ _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 # adverbs and auxiliaries before "có" are not part of the units' noun phrase ("xã, phường đã có …")
 _MANAGED = fold_re(r"(?<!\w)(?:do|của)\s+([^\d,;.:]{2,30}?\s+quản lí)")
 _CLANS_FUND = fold_re(r"(?<!\w)dòng họ(?:\s+[^\d,;.:]{0,25})?\s+(?:có|lập|xây dựng)\s+quỹ")
+_ITEM_GAP = re.compile(r"\s*:?\s*\(?\s*")  # between a sub-unit's name and its value
+_ITEM_SEP = re.compile(r"[\s)]*[,;]\s*(?:và\s+|trong đó\s*:?\s*|riêng\s+)?|[\s)]+và\s+")  # between two items of a list
 _TRAILING_VERB = re.compile(r"(?:\s+(?:đã|đều|cũng|vẫn|nay|hiện|đã được|được|hiện nay))+\s*$", re.IGNORECASE)
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
@@ -581,11 +583,36 @@ class _Article:
         """``Số hội viên: 12.500``, ``tổng số hội viên là 12.500 người``, ``Số gia đình đăng ký “GĐHT”: 1.942``."""
         if sl.cls not in (None, "@person", "@family", "@clan", "@community", "@unit", "@place"):
             return False
-        label = self._label_metric(sl.i, sl.a, sl.s)
+        label = self._label_metric(sl.i, sl.a, sl.s) or self._list_item_metric(sl.i, sl.a, sl.s)
         if label is None:
             return False
         d.metric, d.how = label
         return True
+
+    def _place_before(self, pos: int) -> Mention | None:
+        """A unit named right before ``pos`` (``huyện Kim Bảng 26.800``, ``huyện A: 1.200``,
+        ``A (1.200)``): the item label of a list of sub-units and their values."""
+        starts = self.entities.starts
+        k = bisect.bisect_left(starts, pos) - 1
+        if k < 0:
+            return None
+        m = self.entities.mentions[k]
+        if m.place is None or m.anaphor or m.in_title or m.end > pos:
+            return None
+        return m if _ITEM_GAP.fullmatch(self.text, m.end, pos) else None
+
+    def _list_item_metric(self, i: int, a: Amount, s: Sentence) -> tuple[str, str] | None:
+        """``…: thành phố A 21.300, thị xã B 24.120 và huyện C 26.800``, ``… 31.200 hội viên; xã
+        A 2.140, xã B 1.985``: a sub-unit's bare value right after the figure before it in the same
+        sentence takes that figure's metric."""
+        m = self._place_before(a.start)
+        prev = self.decisions.get(i - 1)
+        if m is None or prev is None or prev.figure is None or prev.amount.start < s.start:
+            return None
+        gap = self.folded[max(prev.amount.end, prev.noun_end):m.start]
+        if not _ITEM_SEP.fullmatch(gap):
+            return None
+        return prev.metric, "list item: the metric of the unit's value before it"
 
     def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> str | None:
         """A generic noun (hộ, dòng họ, thôn) followed in its clause by a stage word, in a sentence
@@ -615,6 +642,9 @@ class _Article:
         f, kn = self.folded, self.kn
         lo = max(self._prev_end(i, s), a.start - 90)
         link = self.ex.grammar.link.search(f, lo, a.start)
+        unit = self._place_before(a.start) if link is None else None
+        if unit is not None:  # "Số hội viên phân theo địa phương: thành phố A 21.300"
+            link = self.ex.grammar.link.search(f, lo, unit.start)
         if link is None:
             return None
         found = kn.find("model", f, lo, link.start()) + kn.find("noun", f, lo, link.start())
