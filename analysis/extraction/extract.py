@@ -31,7 +31,7 @@ from analysis.extraction.periods import (
     infer_dating,
 )
 from analysis.extraction.places import Gazetteer, Mention, Place, find_mentions, gazetteer
-from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
+from analysis.extraction.roles import SHARED, Dated, EntityReader, PeriodReader, phrase_roles
 from analysis.extraction.spans import Spans
 from analysis.extraction.textio import QUOTE_LIMIT, ArticleError, quote_window, read_article
 from analysis.extraction.trace import TraceRow, fallback_of
@@ -804,6 +804,9 @@ class _Article:
         nxt = self._amount_starts[i + 1] if i + 1 < len(self._amount_starts) else None
         placed = self.entities.entity(a.start, a.end, s.start, s.end, self._clause_of(s, a.start)[1], nxt)
         place = placed.place
+        if place is None and placed.how == SHARED:
+            self._residue(a.start, a.end, f"{SHARED} ({placed.words}): not one unit's figure")
+            return
         stage, stage_how = self._stage(i, a, s, d, h0, h1)
         bound, bstart = self._bound(a, s)
         dated = self._period(a, s, metric, d, stage)

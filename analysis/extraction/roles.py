@@ -33,6 +33,8 @@ _AT = fold_re(r"(?:^|\s)(?:ở|tại)\s+$")
 _OF = fold_re(r"(?:của|thuộc)\s+(?:[^\s\d.,;:]+\s+){0,4}$")
 _PAREN_AFTER = re.compile(r"^\s*\(\s*$")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|khắp|cấp|trong)\s+$")
+SHARED = "a value shared by the units listed as the sentence's subject"
+_SENTENCE_OPENING = fold_re(r"[\s“\"'(\-–•*+]*(?:(?:các|hai|ba|bốn|những)\s+)?")
 _ONLY = re.compile(r"(?<!\w)riêng\s+$", re.IGNORECASE)
 _ANAPHOR_LEVELS = {"province": {"province"}, "city": {"province", "district"}, "district": {"district"},
                    "commune": {"commune"}, "national": {"national"}, "cluster": {"cluster"}}
@@ -74,6 +76,8 @@ class EntityReader:
         self._sentence_start = sent_start
         lo = bisect.bisect_left(self.starts, sent_start)
         hi = bisect.bisect_left(self.starts, start)
+        if self._listed_as_subject(lo, hi, sent_start):
+            return Placed(None, SHARED, self.text[self.mentions[lo].start:self.mentions[hi - 1].end])
         for k in range(hi - 1, lo - 1, -1):
             m = self.mentions[k]
             if m.end > start or m.in_title:
@@ -84,6 +88,24 @@ class EntityReader:
         if self.subject is None:
             return Placed(None, "no subject found")
         return Placed(self.subject, "subject")
+
+    def _listed_as_subject(self, lo: int, hi: int, sent_start: int) -> bool:
+        """``Xã A, xã B là những đơn vị tiêu biểu với tỷ lệ … đạt trên 95%``: several units below
+        the subject open the sentence as its grammatical subject and no other place follows
+        before the figure — a value they share, neither the subject's nor one unit's."""
+        if hi - lo < 2 or self.subject is None:
+            return False
+        first = self.mentions[lo]
+        if not _SENTENCE_OPENING.fullmatch(self.folded, sent_start, first.start):
+            return False
+        for k in range(lo, hi):
+            m = self.mentions[k]
+            if m.anaphor or m.place is None or m.in_title or m.with_association or m.body \
+                    or LEVEL_RANK[m.place.level] <= LEVEL_RANK[self.subject.level]:
+                return False
+            if k > lo and not _LIST_GAP.match(self.folded[self.mentions[k - 1].end:m.start]):
+                return False
+        return True
 
     def _reporting(self, k: int, m: Mention, pos: int) -> Placed | None:
         words = self.text[m.start:m.end]
