@@ -353,6 +353,18 @@ class PeriodReader:
             return Dated("", iso(p.period_end), how, self._words(t))
         return Dated(iso(p.period_start), iso(p.period_end or self.as_of), how, self._words(t))
 
+    def _topic_year(self, para_start: int, sent_start: int) -> TimedPhrase | None:
+        """``Năm 2023, …`` opening the paragraph: the year its stocks are read at the end of."""
+        found = self._in(para_start, sent_start, ("during",))
+        if not found:
+            return None
+        t = found[0]
+        p = t.period
+        if p.kind != "year" or p.period_end is None or self.text[para_start:p.start].strip() \
+                or not self.text[p.end:p.end + 2].startswith(","):
+            return None
+        return t
+
     def at_event(self) -> Dated | None:
         """Honours handed out at the event reported (``Tại đại hội…``, ``Dịp này…``): its day."""
         if self.event is None:
@@ -369,6 +381,10 @@ class PeriodReader:
             if carried:
                 return Dated("", iso(carried[-1].period.period_end), "as-of date earlier in the paragraph",
                              self._words(carried[-1]))
+            topic = self._topic_year(para_start, sent[0])
+            if topic is not None:  # "Năm 2023, toàn huyện có … hội viên. Quỹ … đạt 18,6 tỷ": end of 2023
+                end = min(topic.period.period_end, self.as_of) if self.as_of else topic.period.period_end
+                return Dated("", iso(end), "year the paragraph opens with (Năm X, …)", self._words(topic))
         if t is None:
             if stock or self.report[1] is None:
                 return Dated("", iso(self.as_of), f"document as-of date ({self.as_of_how})")
