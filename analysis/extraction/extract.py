@@ -71,6 +71,7 @@ _MANAGED = fold_re(r"(?<!\w)(?:do|của)\s+([^\d,;.:]{2,30}?\s+quản lí)")
 _CLANS_FUND = fold_re(r"(?<!\w)dòng họ(?:\s+[^\d,;.:]{0,25})?\s+(?:có|lập|xây dựng)\s+quỹ")
 _ITEM_GAP = re.compile(r"\s*:?\s*\(?\s*")  # between a sub-unit's name and its value
 _ITEM_SEP = re.compile(r"[\s)]*[,;]\s*(?:và\s+|trong đó\s*:?\s*|riêng\s+)?|[\s)]+và\s+")  # between two items of a list
+_OF_REGISTERED = fold_re(r"\s*(?:tổng\s+)?số\s+[^\d,;.:]{1,25}?\s*$")
 _TRAILING_VERB = re.compile(r"(?:\s+(?:đã|đều|cũng|vẫn|nay|hiện|đã được|được|hiện nay))+\s*$", re.IGNORECASE)
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
@@ -229,6 +230,8 @@ class Grammar:
         self.passive_award = re.compile(fold("(?:được|đã được)") + r"\s+" + w("passive_award"))
         self.reaches = re.compile(r"(?:^|\s)" + fold("đạt") + r"\s*" + qualifier + r"?\s*$")
         self.gave = re.compile(r"[^;]{0,60}?" + w("gave"))  # within the clause (dots group digits)
+        # the giving verb right after the counted noun: "22 doanh nghiệp đóng góp …" (the givers)
+        self.gave_now = re.compile(r"\s*(?:" + fold("đã") + r"\s+)?" + w("gave"))
         self.raising_before = re.compile(w("raising") + r"(?:\s+" + fold("được") + r")?\s+$")
         self.link = re.compile(w("link") + r"\s*" + qualifier + r"?\s*$")
 
@@ -506,6 +509,8 @@ class _Article:
         f, kn, cls, g = self.folded, self.kn, sl.cls, self.ex.grammar
         if not (cls in _RECIPIENT_CLASSES or (sl.model and cls is None)):
             return False
+        if cls in _DONOR_CLASSES and g.gave_now.match(f, d.noun_end):
+            return False  # they gave: donors, whatever was handed out earlier in the sentence
         award = self._award_context(sl.s, sl.a.start)
         after_award = kn.first("context", f, d.noun_end, min(sl.h1, d.noun_end + 40))
         passive_award = bool((after_award and after_award.value == "award"
@@ -852,6 +857,8 @@ class _Article:
         for st in kn.find("stage", f, h0, head_end):
             if st.cue == "đạt" and self._amount_follows(st.end):
                 continue  # "48.216 hộ (đạt 92,4%)": đạt means "reaches"
+            if a.unit == "percent" and st.value == "registered" and _OF_REGISTERED.match(f, a.end, st.start):
+                continue  # "92% số đơn vị đăng ký": the registered ones are the base of the share
             return st.value, f"stage word after it: {st.cue}"
         # its clause before it, skipping "đạt" right before a number ("đạt 99,81%": reaches); a
         # ";" ends the stage's scope when the new clause names what it counts ("…đăng ký…;

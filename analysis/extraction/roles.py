@@ -35,6 +35,7 @@ _PAREN_AFTER = re.compile(r"^\s*\(\s*$")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|khắp|cấp|trong)\s+$")
 SHARED = "a value shared by the units listed as the sentence's subject"
 _SENTENCE_OPENING = fold_re(r"[\s“\"'(\-–•*+]*(?:(?:các|hai|ba|bốn|những)\s+)?")
+_CARRIED_INTO = re.compile(r"(?<!\w)(?:chuyển|mang)\s+sang\s+$", re.IGNORECASE)
 _ONLY = re.compile(r"(?<!\w)riêng\s+$", re.IGNORECASE)
 _ANAPHOR_LEVELS = {"province": {"province"}, "city": {"province", "district"}, "district": {"district"},
                    "commune": {"commune"}, "national": {"national"}, "cluster": {"cluster"}}
@@ -398,6 +399,9 @@ class PeriodReader:
         if stock:
             if t.role == "baseline":
                 return Dated("", iso(end), "baseline year in the sentence", words)
+            if p.kind == "year" and p.period_start and _CARRIED_INTO.search(self.text, max(0, p.start - 20), p.start):
+                # "Số dư chuyển sang năm 2024": the balance closing the year before
+                return Dated("", iso(date(p.period_start.year - 1, 12, 31)), "balance carried into the year", words)
             end = min(end, self.as_of) if end and self.as_of else end
             return Dated("", iso(end), "stock read at the end of the period in the sentence", words)
         start = p.period_start

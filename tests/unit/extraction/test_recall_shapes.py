@@ -83,3 +83,21 @@ def test_a_semicolon_ends_the_registered_scope_when_the_next_clause_names_its_ow
     text = "Năm 2023, toàn xã có 1.480 hộ đăng ký gia đình học tập; tỷ lệ dòng họ học tập đạt 64,5%."
     got = [(f.metric, f.stage) for f in extract_article(text, META).figures]
     assert got == [("learning_families", "registered"), ("learning_clans_rate", "achieved")]
+
+
+def test_givers_named_after_an_award_in_the_same_sentence_are_donors():
+    text = "Năm 2023, Hội trao 64 suất học bổng; 17 doanh nghiệp đóng góp 310 triệu đồng cho quỹ."
+    got = [(f.metric, f.value) for f in extract_article(text, META).figures if f.unit == "count"]
+    assert got == [("award_recipients", 64.0), ("donors", 17.0)]
+
+
+def test_a_share_of_the_registered_ones_is_achieved():
+    text = "Có 41 thôn đạt danh hiệu “Cộng đồng học tập”, bằng 87% số thôn đăng ký."
+    got = [(f.metric, f.stage) for f in extract_article(text, META).figures]
+    assert got == [("learning_communities", "achieved"), ("learning_communities_rate", "achieved")]
+
+
+def test_a_balance_carried_into_a_year_closes_the_year_before():
+    meta = SourceMeta("s", title="Xã Liêm Tiết công khai quỹ khuyến học năm 2023", published=date(2024, 1, 9))
+    f = extract_article("Số dư chuyển sang năm 2024: 156 triệu đồng.", meta).figures[0]
+    assert (f.period_start, f.period_end) == ("", "2023-12-31")
