@@ -215,6 +215,7 @@ table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}
 th,td{border:1px solid #d0d4dc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 thead th{background:#eef1f6}
 img{max-width:100%;height:auto}
+main>table{display:block;overflow-x:auto;max-width:100%}
 .meta td:first-child{font-weight:600;white-space:nowrap}
 pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;font-size:.8rem}
 .jp-OutputArea-output pre, .output_stderr{background:#fff4f4}

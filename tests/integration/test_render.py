@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli import main
 from analysis.reports.render import GridError, load_grid, render_grid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,70 +164,4 @@ def test_default_grid_covers_the_cluster():
                                      "ha-nam", "nam-dinh"]} <= names
     assert "trends-thai-binh" in names
 
-
-# -- a real browser ----------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.fail("Chromium is not installed: the browser test needs it. Install Debian's package "
-                    "with 'sudo apt-get install chromium' (CI's .ci/run does this).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield b
-        b.close()
-
-
-def check_site(browser, out: Path):
-    context = browser.new_context()
-    outside = []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(("file://", "data:", "about:")):
-            r.continue_()
-        else:
-            outside.append(url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    errors, dialogs = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto((out / "index.html").as_uri())
-    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-    assert hrefs
-    for href in hrefs:
-        assert (out / href).exists(), f"index links to a missing page: {href}"
-    for href in hrefs:
-        page.goto((out / href).as_uri())
-        broken = page.evaluate("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length")
-        assert broken == 0, f"{href}: {broken} image(s) do not decode"
-    context.close()
-    assert not errors, errors
-    assert not outside, f"requests left the machine: {outside}"
-    assert not dialogs, dialogs
-    return hrefs
-
-
-@pytest.mark.browser
-def test_browser_reads_every_page(site, browser):
-    hrefs = check_site(browser, site["out"])
-    assert "overview.html" in hrefs
-
-
-@pytest.mark.browser
-def test_default_grid_on_the_seeds_in_a_browser(tmp_path, browser):
-    figures = tmp_path / "processed" / "figures.csv"
-    assert main(["extract", "--out", str(figures), "--articles", str(ROOT / "data/raw/articles"),
-                 "--sources", str(ROOT / "data/raw/sources.csv")]) == 0
-    results = render_grid(ROOT / "reports" / "reports.toml", tmp_path / "reports", figures_csv=figures, jobs=2)
-    assert {r.status for r in results} == {"ok"}
-    check_site(browser, tmp_path / "reports")
+# The browser checks of rendered pages live in tests/integration/test_browser.py.
