@@ -72,6 +72,7 @@ _CLANS_FUND = fold_re(r"(?<!\w)dòng họ(?:\s+[^\d,;.:]{0,25})?\s+(?:có|lập|
 _ITEM_GAP = re.compile(r"\s*:?\s*\(?\s*")  # between a sub-unit's name and its value
 _ITEM_SEP = re.compile(r"[\s)]*[,;]\s*(?:và\s+|trong đó\s*:?\s*|riêng\s+)?|[\s)]+và\s+")  # between two items of a list
 _OF_REGISTERED = fold_re(r"\s*(?:tổng\s+)?số\s+[^\d,;.:]{1,25}?\s*$")
+_ELLIPTICAL_ITEM = fold_re(r"\s*(?:đồng|đ)?\s*[,;]\s*(?:và\s+)?(?:của|ở|tại)?\s*[^,;.:]*$")
 _TRAILING_VERB = re.compile(r"(?:\s+(?:đã|đều|cũng|vẫn|nay|hiện|đã được|được|hiện nay))+\s*$", re.IGNORECASE)
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
@@ -672,11 +673,24 @@ class _Article:
 
     def _classify_money(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         self._classify_money_whole(a, s, h0, h1, d)
+        if d.metric == "fund_raised" and not d.subgroup and self._sibling_balance(a, s):
+            d.subgroup, d.how = "số dư quỹ", "elliptical item after a balance (…đạt 45 tỷ, của tỉnh B 70 tỷ)"
         if d.metric == "fund_raised" and d.subgroup == "số dư quỹ":
             d.balance = True
             part = self._fund_part(a, s)
             if part:  # "quỹ do tỉnh Hội quản lý là 3,2 tỷ", "các dòng họ … có quỹ … 1,4 tỷ": a part
                 d.subgroup = part
+
+    def _sibling_balance(self, a: Amount, s: Sentence) -> bool:
+        """``Quỹ … của tỉnh A đạt 45 tỷ đồng, của tỉnh B gần 70 tỷ đồng``: an item that repeats
+        the one before it with its verb left out is read the same way (a balance)."""
+        k = bisect.bisect_left(self._amount_starts, a.start) - 1
+        prev = self.decisions.get(k)
+        if prev is None or prev.figure is None or not prev.balance or prev.amount.start < s.start:
+            return False
+        gap = self.folded[prev.amount.end:a.start]
+        return len(gap) <= 45 and _ELLIPTICAL_ITEM.match(gap) is not None and \
+            not self.kn.find("context", gap) and not re.search(r"\d", gap)
 
     def _fund_part(self, a: Amount, s: Sentence) -> str:
         """The part of the fund a balance is of: the holder that manages it (``quỹ do tỉnh Hội

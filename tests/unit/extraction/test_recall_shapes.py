@@ -101,3 +101,10 @@ def test_a_balance_carried_into_a_year_closes_the_year_before():
     meta = SourceMeta("s", title="Xã Liêm Tiết công khai quỹ khuyến học năm 2023", published=date(2024, 1, 9))
     f = extract_article("Số dư chuyển sang năm 2024: 156 triệu đồng.", meta).figures[0]
     assert (f.period_start, f.period_end) == ("", "2023-12-31")
+
+
+def test_an_elliptical_fund_item_is_read_like_the_one_before():
+    meta = SourceMeta("s", title="Giao ban cụm thi đua số III năm 2024", published=date(2024, 12, 12))
+    text = "Quỹ khuyến học của Hội Khuyến học tỉnh Nam Định đạt 38 tỷ đồng, của tỉnh Thái Bình hơn 52 tỷ đồng."
+    got = [(f.entity, f.subgroup, f.period_start) for f in extract_article(text, meta).figures]
+    assert got == [("Nam Định", "số dư quỹ", ""), ("Thái Bình", "số dư quỹ", "")]
