@@ -224,30 +224,59 @@ class CueIndex(_Lookups):
     def __init__(self, kn: Knowledge, folded: str):
         self.kn, self.folded = kn, folded
         self._matches: dict[str, tuple[list[Match], list[int]]] = {}
+        self.at, self.pattern, self.values, self.words = kn.at, kn.pattern, kn.values, kn.words
 
     def __getattr__(self, name):
         return getattr(self.kn, name)
 
     def _of(self, kind: str) -> tuple[list[Match], list[int]]:
-        if kind not in self._matches:
+        got = self._matches.get(kind)
+        if got is None:
             found = self.kn.find(kind, self.folded)
-            self._matches[kind] = (found, [m.start for m in found])
-        return self._matches[kind]
+            got = self._matches[kind] = (found, [m.start for m in found])
+        return got
 
     # kinds asked about only in small windows (around a place, a phrase, a figure): searched
     # there directly rather than indexed over the whole article
     WINDOWED = frozenset({"org_lead", "name_lead", "giving", "comparison", "baseline", "plan", "at_event",
                           "person_title", "occasion"})
 
-    def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
+    def _range(self, kind: str, folded: str, start: int, end: int | None):
+        """``(found, lo, hi)``: the indexed matches ``found[lo:hi]`` are those of ``folded[start:end]``
+        (matches never overlap, so only the last can run past ``end``); None when not indexed."""
         if folded is not self.folded or (kind in self.WINDOWED and end is not None and end - start < 400):
-            return self.kn.find(kind, folded, start, end)
+            return None
         found, starts = self._of(kind)
         end = len(folded) if end is None else end
-        out = []
-        for m in found[bisect.bisect_left(starts, start):]:
-            if m.start >= end:
-                break
-            if m.end <= end:
-                out.append(m)
-        return out
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_left(starts, end, lo)
+        if hi > lo and found[hi - 1].end > end:
+            hi -= 1
+        return found, lo, hi
+
+    def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
+        r = self._range(kind, folded, start, end)
+        if r is None:
+            return self.kn.find(kind, folded, start, end)
+        found, lo, hi = r
+        return found[lo:hi]
+
+    def last(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        r = self._range(kind, folded, start, end)
+        if r is None:
+            return self.kn.last(kind, folded, start, end)
+        found, lo, hi = r
+        return found[hi - 1] if hi > lo else None
+
+    def first(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        r = self._range(kind, folded, start, end)
+        if r is None:
+            return self.kn.first(kind, folded, start, end)
+        found, lo, hi = r
+        return found[lo] if hi > lo else None
+
+    def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        m = self.last(kind, folded, start, end)
+        if m is not None and not folded[m.end:end].strip(" \t\n:"):
+            return m
+        return None
