@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from analysis.extraction.spans import Spans
 from analysis.paths import KNOWLEDGE_DIR
@@ -63,8 +64,10 @@ class Cue:
     expect: str
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A cue found in folded text: its span, the table's value and the cue as matched (a named
+    tuple: made for every match of every kind, it is the cheapest immutable record)."""
+
     start: int
     end: int
     value: str
@@ -153,6 +156,8 @@ class Knowledge(_Lookups):
         for row in rows:
             self._by_kind.setdefault(row.kind, {})[fold(row.cue)] = row.value
         self._patterns = {k: _boundary_pattern(list(v)) for k, v in self._by_kind.items()}
+        # cues already written with single spaces: a match equal to one needs no re-spacing
+        self._plain = {k: frozenset(c for c in v if " ".join(c.split()) == c) for k, v in self._by_kind.items()}
 
     def kinds(self) -> list[str]:
         return sorted(self._by_kind)
@@ -176,11 +181,22 @@ class Knowledge(_Lookups):
         if pat is None:
             return []
         end = len(folded) if end is None else end
-        table = self._by_kind[kind]
+        table, plain = self._by_kind[kind], self._plain[kind]
         out = []
-        for m in _scan(pat, folded, start, end):
-            key = " ".join(m.group(0).split())
-            out.append(Match(m.start(), m.end(), table.get(key, ""), key))
+        search, pos = pat.search, start
+        while True:  # _scan, inlined: this loop runs for every cue of every article
+            m = search(folded, pos, end)
+            if m is None:
+                break
+            a, b = m.span()
+            if a == 0 or not folded[a].isalnum() or not (folded[a - 1].isalpha() or folded[a - 1] == "_"):
+                key = m.group()
+                if key not in plain:
+                    key = " ".join(key.split())
+                out.append(Match(a, b, table.get(key, ""), key))
+                pos = b if b > a else a + 1
+            else:
+                pos = a + 1
         exceptions = self._patterns.get("not_" + kind)
         if out and exceptions is not None:  # "đạt chỉ tiêu" is not a target, "tăng cường" no change
             lo, hi = max(0, start - 20), min(len(folded), end + 20)
@@ -196,8 +212,11 @@ class Knowledge(_Lookups):
         m = pat.match(folded, pos, len(folded) if end is None else end)
         if not m or not _starts_word(folded, pos):
             return None
-        key = " ".join(m.group(0).split())
+        key = m.group()
+        if key not in self._plain[kind]:
+            key = " ".join(key.split())
         return Match(m.start(), m.end(), self._by_kind[kind].get(key, ""), key)
+
 
 def read_cues(path: Path = CUES_PATH) -> list[Cue]:
     with open(path, newline="", encoding="utf-8") as f:
