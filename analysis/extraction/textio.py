@@ -28,6 +28,8 @@ class Decoded:
 # Characters that are whitespace to a reader but not to ``str.split``-minded regexes.
 _SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# str.translate with a dict walks the text in Python-speed steps; most texts have none of these
+_ODD_CHARS = re.compile("[" + "".join(map(chr, {**_SPACE_LIKE, **_INVISIBLE})) + "]")
 _TAG = re.compile(r"</?(?:br|p|div|span|strong|em|b|i)\b[^>]*>", re.IGNORECASE)
 # Typical traces of UTF-8 read as Windows-1252 (``Há»™i`` for ``Hội``).
 _MOJIBAKE = re.compile(r"(?:Ã[\u0080-\u00ff]|Ä[\u0080-\u00ff]|Æ[\u0080-\u00ff]|á[º»][\u0080-\u00ff])")
@@ -99,7 +101,8 @@ def normalise_text(text: str) -> str:
         text = html.unescape(text)
     if "<" in text:
         text = _TAG.sub(" ", text)
-    text = text.translate(_INVISIBLE).translate(_SPACE_LIKE)
+    if _ODD_CHARS.search(text):
+        text = text.translate(_INVISIBLE).translate(_SPACE_LIKE)
     text = unicodedata.normalize("NFC", text)
     if not any(ch.isalpha() for ch in text):
         raise ArticleError("no letters: not an article")
