@@ -1,7 +1,10 @@
 """``khuyenhoc`` (also ``python -m analysis``): the project's verbs.
 
 Imports are deferred to the verb that needs them, so ``khuyenhoc --help`` stays instant.
-Exit status: 0 all well, 1 some input could not be used (named on stderr), 2 bad arguments.
+Exit status: 0 all well, 1 some input could not be used (named on stderr), 2 bad arguments;
+``extract`` also: 74 the outputs could not be written (previous set unchanged), 75 another
+``extract`` holds the output folder, 130/143 interrupted (previous set unchanged), 70 an
+unexpected system error (named; previous set unchanged).
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--curated", type=Path, default=paths.CURATED_DIR,
                     help="folder of reviewers' corrections ('none' to skip)")
     ex.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core for large batches)")
+    ex.add_argument("--max-article-bytes", type=int, default=None,
+                    help="refuse articles larger than this (default 5000000, or KHUYENHOC_MAX_ARTICLE_BYTES; 0: no limit)")
+    ex.add_argument("--lock-timeout", type=float, default=None,
+                    help="seconds to wait for another extract writing the same folder (default 60, "
+                         "or KHUYENHOC_LOCK_TIMEOUT); then exit 75")
     ex.add_argument("--scheduler", default="", metavar="ADDRESS",
                     help="run on a Dask cluster: its scheduler address (tcp://host:8786), or 'local'")
 
@@ -70,11 +78,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _extract(args) -> int:
     import os
-    from concurrent.futures import ProcessPoolExecutor
 
-    from analysis.executors import SchedulerError, dask_executor
-    from analysis.extraction.pipeline import run_extract
-    from analysis.table.schema import FiguresSchemaError
+    from analysis.extraction.textio import max_article_bytes
 
     if not args.articles.is_dir():
         print(f"khuyenhoc extract: articles folder {args.articles} does not exist", file=sys.stderr)
@@ -83,27 +88,106 @@ def _extract(args) -> int:
     if args.sources and not args.sources.exists() and args.sources.name != "sources.csv":
         print(f"khuyenhoc extract: sources file {args.sources} does not exist", file=sys.stderr)
         return 2
-    curated = None if str(args.curated) == "none" else args.curated
-    n = len(list(args.articles.glob("*.txt")))
-    jobs = args.jobs or (os.cpu_count() or 1)
-    try:
-        if args.scheduler:
-            with dask_executor(args.scheduler, args.jobs) as cluster:
-                summary = run_extract(args.articles, sources, args.out, curated, executor=cluster)
-        elif jobs > 1 and n >= 200:
-            with ProcessPoolExecutor(jobs) as pool:
-                summary = run_extract(args.articles, sources, args.out, curated, executor=pool)
-        else:
-            summary = run_extract(args.articles, sources, args.out, curated)
-    except FiguresSchemaError:
-        return 1
-    except SchedulerError as exc:
-        print(f"khuyenhoc extract: {exc}", file=sys.stderr)
+    if args.out.exists() and args.out.is_dir():
+        print(f"khuyenhoc extract: --out {args.out} is a folder; give the figures.csv to write", file=sys.stderr)
         return 2
+    max_bytes = args.max_article_bytes if args.max_article_bytes is not None else max_article_bytes()
+    if max_bytes < 0:
+        print("khuyenhoc extract: --max-article-bytes must be 0 (no limit) or more", file=sys.stderr)
+        return 2
+    timeout = args.lock_timeout
+    if timeout is None:
+        try:
+            timeout = float(os.environ.get("KHUYENHOC_LOCK_TIMEOUT", "60"))
+        except ValueError:
+            timeout = 60.0
+    curated = None if str(args.curated) == "none" else args.curated
+    with _terminate_as_exit():
+        return _run_extract(args, sources, curated, max_bytes, timeout)
+
+
+def _run_extract(args, sources, curated, max_bytes: int, timeout: float) -> int:
+    import os
+
+    from analysis.executors import SchedulerError
+    from analysis.table.outputs import LockBusy, OutputError
+    from analysis.table.schema import FiguresSchemaError
+
+    def fail(message: str, code: int) -> int:
+        print(f"khuyenhoc extract: {message}", file=sys.stderr)
+        return code
+
+    try:
+        summary = _run_with_pool(args, sources, curated, max_bytes, timeout, os.cpu_count() or 1)
+    except FiguresSchemaError as exc:
+        return fail(str(exc), 1)
+    except OutputError as exc:
+        return fail(exc.strerror or str(exc), 74)
+    except LockBusy as exc:
+        return fail(str(exc), 75)
+    except KeyboardInterrupt:
+        return fail(f"interrupted; the previous outputs in {args.out.parent} are unchanged", 130)
+    except SchedulerError as exc:
+        return fail(str(exc), 2)
+    except SystemExit as exc:  # SIGTERM (see _terminate_as_exit)
+        return fail(f"terminated; the previous outputs in {args.out.parent} are unchanged", int(exc.code or 1))
+    except Exception as exc:  # noqa: BLE001 — a message, never a traceback (KHUYENHOC_DEBUG=1 shows it)
+        if os.environ.get("KHUYENHOC_DEBUG"):
+            raise
+        return fail(f"{type(exc).__name__}: {exc}; the previous outputs in {args.out.parent} are unchanged "
+                    "(KHUYENHOC_DEBUG=1 shows the traceback)", 70)
     ok = len(summary.outcomes) - len(summary.failed)
+    rejected = f", {summary.rejected} rejected ({args.out.parent / 'rejected.csv'})" if summary.rejected else ""
     print(f"{ok} of {len(summary.outcomes)} articles read: {summary.figures} figures, "
-          f"{summary.residue} other numbers → {args.out}")
-    return 1 if summary.failed or summary.problems else 0
+          f"{summary.residue} other numbers{rejected} → {args.out}")
+    return 1 if summary.failed or summary.problems or summary.rejected else 0
+
+
+def _run_with_pool(args, sources, curated, max_bytes: int, timeout: float, cores: int):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analysis.extraction.pipeline import run_extract
+
+    n = len(list(args.articles.glob("*.txt")))
+    jobs = args.jobs or cores
+    if args.scheduler:
+        from analysis.executors import dask_executor
+
+        with dask_executor(args.scheduler, args.jobs) as cluster:
+            return run_extract(args.articles, sources, args.out, curated, executor=cluster,
+                               max_bytes=max_bytes, lock_timeout=timeout)
+    if jobs > 1 and n >= 200:
+        pool = ProcessPoolExecutor(jobs)
+        try:
+            return run_extract(args.articles, sources, args.out, curated, executor=pool,
+                               max_bytes=max_bytes, lock_timeout=timeout)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return run_extract(args.articles, sources, args.out, curated, max_bytes=max_bytes, lock_timeout=timeout)
+
+
+class _terminate_as_exit:
+    """SIGTERM raises ``SystemExit(143)`` so ``finally`` blocks remove temp files (restored after)."""
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self._old = None
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise SystemExit(128 + signum)
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self._old is not None:
+            signal.signal(signal.SIGTERM, self._old)
+        return False
 
 
 def _add(args) -> int:

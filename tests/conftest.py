@@ -171,3 +171,47 @@ def seeds(tmp_path_factory):
     path = tmp_path_factory.mktemp("seeds") / "figures.csv"
     gold.drop(columns=["optional"]).to_csv(path, index=False)
     return load_figures(path)
+
+
+def _run_cli(*args, timeout=600, env=None):
+    import subprocess
+    import sys
+
+    full_env = {**os.environ, "PYTHONHASHSEED": "0", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env=full_env, cwd=ROOT)
+
+
+@pytest.fixture
+def khuyenhoc():
+    """Run ``khuyenhoc`` in a subprocess: ``khuyenhoc("extract", "--out", p)`` → CompletedProcess."""
+    return _run_cli
+
+
+def _complete_set(folder):
+    """Assert the processed set in ``folder`` is complete and consistent (every file matches the
+    sidecar of its set); return ``{name: bytes}`` of what a reader sees."""
+    import hashlib
+    import json
+
+    from analysis.table.outputs import META_NAME
+
+    folder = Path(folder)
+    meta = json.loads((folder / META_NAME).read_text(encoding="utf-8"))
+    seen = {}
+    for name, digest in meta["outputs_sha256"].items():
+        data = (folder / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, f"{folder / name} is not from the same set as its sidecar"
+        seen[name] = data
+    import csv
+    import io
+
+    figures = seen[meta.get("figures_name", "figures.csv")].decode("utf-8")
+    assert len(list(csv.DictReader(io.StringIO(figures)))) == meta["rows"]["figures"]
+    return seen
+
+
+@pytest.fixture
+def processed_set():
+    """``processed_set(folder)`` → ``{name: bytes}`` after asserting the set is complete."""
+    return _complete_set

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from analysis.extraction.document import read_document
 from analysis.extraction.knowledge import CueIndex, Knowledge, Match, fold, fold_re, knowledge
-from analysis.extraction.numbers import Amount, NumberScanner
+from analysis.extraction.numbers import Amount, NumberScanner, unaccounted_numbers
 from analysis.extraction.periods import (
     DateSpan,
     Period,
@@ -33,7 +33,7 @@ from analysis.extraction.periods import (
 from analysis.extraction.places import Gazetteer, Mention, Place, find_mentions, gazetteer
 from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
 from analysis.extraction.spans import Spans
-from analysis.extraction.textio import ArticleError, read_article
+from analysis.extraction.textio import QUOTE_LIMIT, ArticleError, quote_window, read_article
 from analysis.extraction.trace import TraceRow, fallback_of
 from analysis.table.vocabulary import MODEL_COUNT_METRICS, STOCK_METRICS
 
@@ -69,7 +69,7 @@ _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
 
-_QUOTE_MAX = 320  # characters: a quote is the sentence, else its clause, else a window around the number
+_QUOTE_MAX = QUOTE_LIMIT  # characters: a quote is the sentence, else its clause, else a window around the number
 RESIDUE_FIELDS = ["source_id", "text", "start", "end", "reason", "quote"]
 
 
@@ -130,6 +130,8 @@ class ArticleResult:
     chars: int = 0
     subject_how: str = ""
     trace: list[TraceRow] = field(default_factory=list)
+    removed: dict[str, int] = field(default_factory=dict)  # invisible characters normalising removed
+    sha256: str = ""  # of the raw file
 
 
 # -- segmentation --------------------------------------------------------------------
@@ -285,6 +287,7 @@ class _Article:
         for a, b in phones:
             self._residue(a, b, "phone number")
         self._vague()
+        self._unaccounted()
         self.res.figures.sort(key=lambda f: (f.start, f.metric))
         self.res.residue.sort(key=lambda r: (r.start, r.reason))
 
@@ -319,15 +322,13 @@ class _Article:
         a, b = s.start, s.end
         if b - a > _QUOTE_MAX:
             a, b = self._clause_of(s, pos)
-        if b - a > _QUOTE_MAX:
-            end = max(end or pos, pos)
-            lo, hi = max(a, pos - _QUOTE_MAX // 2), min(b, max(end, pos + _QUOTE_MAX // 2))
-            k = self.text.rfind(" ", a, lo + 1)
-            lo = k + 1 if k >= a else lo
-            k = self.text.find(" ", hi)
-            hi = k if 0 <= k < b else b
-            a, b = lo, hi
-        return self.text[a:b].strip()
+        return quote_window(self.text, a, b, pos, _QUOTE_MAX)
+
+    def _unaccounted(self) -> None:
+        """Every digit run ends up in a figure or the residue: malformed ones get a reason here."""
+        covered = [(f.start, f.end) for f in self.res.figures] + [(r.start, r.end) for r in self.res.residue]
+        for a, b, why in unaccounted_numbers(self.text, covered):
+            self._residue(a, b, why)
 
     def _residue(self, start: int, end: int, reason: str) -> None:
         s = self._sentence_of(start)
@@ -960,13 +961,13 @@ def extract_article(text: str, meta: SourceMeta, extractor: Extractor | None = N
     return (extractor or default_extractor()).extract(text, meta)
 
 
-def extract_file(path: Path, meta: SourceMeta | None = None) -> ArticleResult:
+def extract_file(path: Path, meta: SourceMeta | None = None, max_bytes: int | None = None) -> ArticleResult:
     """Read, normalise and extract one article file; raises :class:`ArticleError`."""
     path = Path(path)
     meta = meta or SourceMeta(path.stem)
-    decoded = read_article(path)
+    decoded = read_article(path, max_bytes)
     res = extract_article(decoded.text, meta)
-    res.encoding = decoded.encoding
+    res.encoding, res.removed, res.sha256 = decoded.encoding, decoded.removed, decoded.sha256
     from analysis.table.checks import offset_problems
 
     res.warnings += offset_problems([f.row() for f in res.figures], decoded.text)

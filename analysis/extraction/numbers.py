@@ -17,9 +17,10 @@ NUMERAL = re.compile(
     r"(?<![\w.,/])"
     r"(?:(?P<grouped>\d{1,3}(?:\.\d{3})+)|(?P<plain>\d+)(?:\.(?P<endec>\d{1,2})(?![\d.]))?)"
     r"(?:,(?P<frac>\d+))?"
-    r"(?![\d]|\.\d)"
+    r"(?![\d]|\.\d|,\d)"  # "12,5,6": not a number (the residue says why)
 )
 _DENOMINATOR = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?![\d]|\.\d|,\d)")
+MAX_DIGITS = 15  # a whole part longer than this is no figure of the genre (and would lose precision)
 _RANGE_WORDS = re.compile(r"\s*(?:đến|tới|-|–|—)\s*")
 
 
@@ -38,9 +39,11 @@ def parse_numeral(text: str) -> float:
             whole, frac = head, groups[0]
         else:
             raise ValueError(f"not a Vietnamese number: {text!r}")
+    if len(whole.lstrip("0")) > MAX_DIGITS:
+        raise ValueError(f"more than {MAX_DIGITS} digits: not a figure: {text[:40]!r}")
     value = float(int(whole)) if whole else 0.0
     if frac:
-        value += int(frac) / 10 ** len(frac)
+        value += int(frac[:12]) / 10 ** len(frac[:12])
     return value
 
 
@@ -92,6 +95,8 @@ class NumberScanner:
             return value, end, english_decimal
         scale = self.scales[" ".join(sm.group(0).split())]
         total = value * scale
+        if total > 10 ** (MAX_DIGITS + 3):  # "9999999999 tỷ": nothing this genre reports
+            return None
         end = sm.end()
         # compound: "61 triệu 600 nghìn", "1 tỷ 250 triệu"
         while True:
@@ -106,7 +111,10 @@ class NumberScanner:
             scale2 = self.scales[" ".join(sm2.group(0).split())]
             if scale2 >= scale:
                 break
-            total += parse_numeral(nm.group(0)) * scale2
+            try:
+                total += parse_numeral(nm.group(0)) * scale2
+            except ValueError:
+                break
             scale, end = scale2, sm2.end()
         return total, end, False
 
@@ -198,3 +206,82 @@ class _SpanSet:
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self.spans, (start, float("inf"))) - 1
         return any(a < end and start < b for a, b in self.spans[max(0, i - 1): i + 2])
+
+
+# -- accounting for every digit -----------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+")
+_TOKEN_CHAR = re.compile(r"[\w.,]")
+
+
+def _token(text: str, a: int, b: int, reach: int = 64) -> tuple[int, int]:
+    """The written token around a digit run: letters, digits and inner ``.``/``,`` (``1.2.3.4``,
+    ``H2O``), at most ``reach`` characters either side."""
+    lo = a
+    while lo > max(0, a - reach) and _TOKEN_CHAR.match(text, lo - 1) and \
+            (text[lo - 1] not in ".," or (lo >= 2 and text[lo - 2].isalnum())):
+        lo -= 1
+    hi = b
+    while hi < min(len(text), b + reach) and _TOKEN_CHAR.match(text, hi) and \
+            (text[hi] not in ".," or (hi + 1 < len(text) and text[hi + 1].isalnum())):
+        hi += 1
+    return lo, hi
+
+
+_MANY_DOTS = re.compile(r"\d+(?:\.\d+){2,}")
+_BAD_GROUPS = re.compile(r"\d+(?:\.\d+)+(?:,\d+)?")
+_ENGLISH_DECIMAL = re.compile(r"\d+\.\d{1,2}")
+_MANY_COMMAS = re.compile(r"\d+(?:,\d+){2,}")
+
+
+def malformed_reason(token: str) -> str:
+    """Why a written number was not read (for the residue)."""
+    if len(re.sub(r"\D", "", token.split(",")[0]).lstrip("0")) > MAX_DIGITS:
+        return f"implausible number: more than {MAX_DIGITS} digits"
+    if any(ch.isalpha() for ch in token):
+        return "malformed number: digits glued to letters"
+    if _ENGLISH_DECIMAL.fullmatch(token):
+        return "ambiguous number: a decimal point with no unit to vouch for it (Vietnamese writes 4,8)"
+    if _MANY_DOTS.fullmatch(token) and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token):
+        return "malformed number: '.' must group thousands in threes (1.000.000)"
+    if _BAD_GROUPS.fullmatch(token):
+        return "malformed number: '.' must group thousands in threes (1.000.000)"
+    if _MANY_COMMAS.fullmatch(token):
+        return "malformed number: more than one decimal comma"
+    return "number not read: no unit or counted noun the reader knows"
+
+
+def unaccounted_numbers(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Digit runs of ``text`` outside every ``covered`` span, as ``(start, end, reason)``: one per
+    written token (``5.5.5`` is one), or per digit run where part of the token is covered.
+    Linear in the text: the covered spans are merged once and walked alongside the digits."""
+    merged: list[list[int]] = []
+    for a, b in sorted(covered):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [m[0] for m in merged]
+
+    def inside(a: int, b: int) -> bool:
+        i = bisect.bisect_right(starts, a) - 1
+        return i >= 0 and merged[i][0] <= a and b <= merged[i][1]
+
+    def touches(a: int, b: int) -> bool:
+        i = bisect.bisect_right(starts, b) - 1
+        return any(merged[j][0] < b and a < merged[j][1] for j in range(max(0, i - 1), i + 1) if j >= 0)
+
+    out: list[tuple[int, int, str]] = []
+    done = -1
+    for m in _DIGITS.finditer(text):
+        a, b = m.span()
+        if b <= done or inside(a, b):
+            continue
+        lo, hi = _token(text, a, b)
+        reason = malformed_reason(text[lo:hi])
+        if touches(lo, hi):
+            out.append((a, b, reason))
+        else:
+            out.append((lo, hi, reason))
+            done = hi
+    return out

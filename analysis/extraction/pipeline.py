@@ -1,15 +1,26 @@
-"""raw → extracted → curated → processed: the ``khuyenhoc extract`` step.
+"""raw → extracted → curated → processed: the ``khuyenhoc extract`` step, in three steps.
 
-Reads every ``*.txt`` under the articles folder (one article at a time, so any
-``concurrent.futures`` executor can spread them), applies the reviewers' corrections,
-validates the table against the schema and writes, deterministically:
+1. :func:`read_batch` — read every ``*.txt`` under the articles folder, one article at a time
+   (so any ``concurrent.futures`` executor can spread them); an article that cannot be read
+   (unreadable, a directory, too large, undecodable) is an error *of that article*.
+2. :func:`process` — apply the reviewers' corrections and additions, then validate *per row*:
+   an extractor row that breaks the contract goes to ``rejected.csv`` with the rule it breaks
+   and every other row is kept (issue 15); a curated row that would break it is refused and
+   logged (a person wrote it: they are told which row).
+3. :func:`save` — write, deterministically, as one set swapped in together
+   (:mod:`analysis.table.outputs`: temp folder, one atomic pointer swap, a lock):
 
 - ``figures.csv`` — the contract table;
 - ``residue.csv`` — every number that did not become a figure, with the reason;
-- ``articles.csv`` — one row per article: date used and how it was found, counts, warnings;
-- ``curation_log.csv`` — each correction and whether it still applies;
+- ``articles.csv`` — one row per article: date used and how it was found, counts, warnings,
+  invisible characters normalising removed, rows rejected;
+- ``rejected.csv`` — extractor rows that break the contract: the row and the rule;
+- ``curation_log.csv`` — each correction and addition and what became of it;
 - ``datapackage.json`` — the three tables as a Frictionless data package (schema, keys, checksums);
-- ``figures.meta.json`` — package version, input checksums, row counts.
+- ``figures.meta.json`` — package version, input and output checksums, row counts.
+
+Text cells that begin like a spreadsheet formula (``=``, ``+``, ``-``, ``@``) are written with a
+leading ``'`` so a spreadsheet shows them instead of evaluating them; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -17,7 +28,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -29,12 +39,15 @@ from analysis import __version__
 from analysis.extraction.curation import LOG_COLUMNS, apply_curation
 from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
 from analysis.extraction.sources import NO_FILE, read_sources, source_gaps  # noqa: F401  (read_sources re-exported)
-from analysis.extraction.textio import ArticleError
+from analysis.extraction.textio import ArticleError, describe_removed
 from analysis.extraction.trace import TRACE_COLUMNS, TRACE_PATH_NAME, trace_rows
 from analysis.table.schema import COLUMNS
 
-ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "subject_how",
-                   "encoding", "chars", "figures", "residue", "warnings", "source_gap"]
+ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "subject_how", "encoding",
+                   "chars", "figures", "residue", "rejected", "normalised_chars", "warnings", "source_gap"]
+REJECTED_COLUMNS = [*COLUMNS, "rule"]
+NUMERIC_COLUMNS = {"value", "value_max", "start", "end", "chars", "figures", "residue", "rejected",
+                   "normalised_chars", "line"}
 
 
 @dataclass
@@ -50,24 +63,29 @@ class RunSummary:
     problems: list[str] = field(default_factory=list)  # sources.csv and curation problems
     figures: int = 0
     residue: int = 0
+    rejected: int = 0
+    folder: Path | None = None  # the set written
 
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.error]
 
 
-def _extract_one(args: tuple[str, SourceMeta]) -> Outcome:
-    path, meta = args
+def _extract_one(args: tuple[str, SourceMeta, int | None]) -> Outcome:
+    path, meta, max_bytes = args
     try:
-        return Outcome(meta.source_id, extract_file(Path(path), meta))
+        return Outcome(meta.source_id, extract_file(Path(path), meta, max_bytes))
     except ArticleError as exc:
         return Outcome(meta.source_id, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 — a fault on one article must not sink the batch
+        return Outcome(meta.source_id, error=f"the extractor failed on this article ({type(exc).__name__}: "
+                                             f"{str(exc)[:200]}); the other articles are written — please report it")
 
 
 def extract_all(paths: list[Path], metas: dict[str, SourceMeta],
-                executor: Executor | None = None) -> list[Outcome]:
+                executor: Executor | None = None, max_bytes: int | None = None) -> list[Outcome]:
     """Extract each article; with an executor, articles are spread over its workers."""
-    work = [(str(p), metas.get(p.stem) or SourceMeta(p.stem)) for p in paths]
+    work = [(str(p), metas.get(p.stem) or SourceMeta(p.stem), max_bytes) for p in paths]
     if executor is None:
         return [_extract_one(w) for w in work]
     chunk = max(1, len(work) // (8 * (os.cpu_count() or 1)))
@@ -75,6 +93,7 @@ def extract_all(paths: list[Path], metas: dict[str, SourceMeta],
 
 
 def format_number(value) -> str:
+    """A number as the CSV writes it: integers without ``.0``, at most six decimals."""
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return ""
     v = float(value)
@@ -83,117 +102,233 @@ def format_number(value) -> str:
     return f"{v:.6f}".rstrip("0").rstrip(".")
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A text cell a spreadsheet will not evaluate: a leading ``=``, ``+``, ``-`` or ``@`` gets ``'``."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _cell(value, numeric: bool) -> str:
+    if numeric and value not in (None, ""):
+        try:
+            return format_number(value) if not isinstance(value, int) else str(value)
+        except (TypeError, ValueError):
+            return safe_cell(value)
+    return safe_cell(value)
+
+
 def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
-    numeric = [k in ("value", "value_max") for k in columns]
+    numeric = [k in NUMERIC_COLUMNS for k in columns]
     for r in rows:
-        w.writerow([format_number(r.get(k)) if num else ("" if r.get(k) is None else r.get(k))
-                    for k, num in zip(columns, numeric, strict=True)])
+        w.writerow([_cell(r.get(k), num) for k, num in zip(columns, numeric, strict=True)])
     return buf.getvalue().encode("utf-8")
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, curated_dir: Path | None,
-                executor: Executor | None = None, echo: Callable[[str], None] | None = None,
-                warn: Callable[[str], None] | None = None) -> RunSummary:
-    from analysis.table.schema import FiguresSchemaError, validate
+# -- 1. read ----------------------------------------------------------------------------------
 
-    echo = echo or (lambda s: print(s))
-    warn = warn or (lambda s: print(s, file=sys.stderr))
-    summary = RunSummary()
-    metas, problems = read_sources(sources_csv)
-    summary.problems += problems
+@dataclass
+class Batch:
+    """What was read: the articles' outcomes and the sources' metadata."""
+
+    articles_dir: Path
+    sources_csv: Path | None
+    paths: list[Path]
+    metas: dict[str, SourceMeta]
+    outcomes: list[Outcome]
+    problems: list[str]
+    gaps: dict[str, str] = field(default_factory=dict)  # source_id → NO_ROW | NO_FILE
+
+
+def read_batch(articles_dir: Path, sources_csv: Path | None, executor: Executor | None = None,
+               max_bytes: int | None = None, warn: Callable[[str], None] | None = None) -> Batch:
+    """Read sources.csv and extract every ``*.txt`` of the folder (step 1)."""
+    try:
+        metas, problems = read_sources(sources_csv)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        metas, problems = {}, [f"{sources_csv}: cannot be read as a UTF-8 CSV table ({exc}); "
+                               "every article is read without its sources.csv row"]
     paths = sorted(Path(articles_dir).glob("*.txt"))
     gaps = source_gaps(metas, {p.stem for p in paths}) if sources_csv is not None else {}
     for sid, gap in gaps.items():
         if gap == NO_FILE:
-            summary.problems.append(f"{sources_csv}: source {sid!r} has no article file in {articles_dir}")
-        else:
+            problems.append(f"{sources_csv}: source {sid!r} has no article file in {articles_dir}")
+        elif warn:
             warn(f"{articles_dir}/{sid}.txt: {gap}: its title, outlet and url are unknown")
-    summary.outcomes = extract_all(paths, metas, executor)
+    outcomes = extract_all(paths, metas, executor, max_bytes)
+    return Batch(Path(articles_dir), sources_csv, paths, metas, outcomes, problems, gaps)
 
-    rows: list[dict] = []
-    residue: list[dict] = []
-    articles: list[dict] = []
-    for o in summary.outcomes:
-        meta = metas.get(o.source_id) or SourceMeta(o.source_id)
-        if o.error:
-            warn(f"{articles_dir}/{o.source_id}.txt: {o.error}")
-            articles.append({"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet,
-                             "url": meta.url, "warnings": f"ERROR: {o.error}", "source_gap": gaps.get(o.source_id, "")})
-            continue
-        r = o.result
-        rows += [f.row() for f in r.figures]
-        residue += [x.row() for x in r.residue]
-        note = f" ({'; '.join(r.warnings)})" if r.warnings else ""
-        echo(f"{o.source_id}: {len(r.figures)} figures, {len(r.residue)} other numbers{note}")
-        articles.append({"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
-                         "published": r.published.isoformat() if r.published else "",
-                         "published_how": r.published_how, "subject_how": r.subject_how,
-                         "encoding": r.encoding, "chars": r.chars,
-                         "figures": len(r.figures), "residue": len(r.residue), "warnings": "; ".join(r.warnings),
-                         "source_gap": gaps.get(o.source_id, "")})
-    articles += [{"source_id": sid, "title": metas[sid].title, "outlet": metas[sid].outlet, "url": metas[sid].url,
-                  "source_gap": gap} for sid, gap in gaps.items() if gap == NO_FILE]
-    log = []
-    if curated_dir is not None:
-        rows, log = apply_curation(rows, Path(curated_dir))
-        for e in log:
-            if e.status != "applied":
-                summary.problems.append(f"{curated_dir}/{e.file}:{e.line}: {e.status}: {e.detail}")
-    rows.sort(key=lambda r: (r["source_id"], int(r["start"]), r["metric"], float(r["value"] or 0)))
-    for p in summary.problems:
-        warn(p)
 
+# -- 2. process -------------------------------------------------------------------------------
+
+@dataclass
+class Tables:
+    """The set to write, as rows; and the problems to report."""
+
+    figures: list[dict] = field(default_factory=list)
+    residue: list[dict] = field(default_factory=list)
+    articles: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    log: list = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _article_row(o: Outcome, meta: SourceMeta, gap: str = "") -> dict:
+    row = {"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url, "source_gap": gap}
+    if o.error:
+        return {**row, "warnings": f"ERROR: {o.error}"}
+    r = o.result
+    warnings = list(r.warnings)
+    hidden = {k: n for k, n in r.removed.items() if k in ("format", "control")}
+    if hidden:
+        warnings.append(f"normalising removed {describe_removed(hidden)} character(s)")
+    return {**row, "published": r.published.isoformat() if r.published else "",
+            "published_how": r.published_how, "subject_how": r.subject_how, "encoding": r.encoding, "chars": r.chars,
+            "figures": len(r.figures), "residue": len(r.residue), "rejected": 0,
+            "normalised_chars": sum(r.removed.values()), "warnings": "; ".join(warnings)}
+
+
+def quarantine(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Split rows into those that keep the contract and those that break it (with ``rule``)."""
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    try:
-        validate(frame, where=str(out_csv))
-    except FiguresSchemaError as exc:
-        summary.problems.append(str(exc))
-        warn(str(exc))
-        raise
-    out_csv = Path(out_csv)
-    folder = out_csv.parent
-    _write(out_csv, _csv_bytes(rows, COLUMNS))
-    _write(folder / "residue.csv", _csv_bytes(residue, RESIDUE_FIELDS))
-    _write(folder / "articles.csv", _csv_bytes(articles, ARTICLE_COLUMNS))
-    _write(folder / "curation_log.csv", _csv_bytes([e.row() for e in log], LOG_COLUMNS))
-    _write(folder / TRACE_PATH_NAME, _csv_bytes(trace_rows(o.result for o in summary.outcomes if o.result),
-                                                TRACE_COLUMNS))
-    inputs = {f"articles/{p.name}": sha256(p) for p in paths}
-    for extra in filter(None, [sources_csv] + ([Path(curated_dir) / "corrections.csv",
-                                                Path(curated_dir) / "additions.csv"] if curated_dir else [])):
-        if Path(extra).exists():
+    from analysis.table.schema import row_problems
+
+    if not rows:
+        return rows, []
+    problems = row_problems(pd.DataFrame(rows, columns=COLUMNS))
+    keep = [r for i, r in enumerate(rows) if i not in problems]
+    bad = [{**r, "rule": "; ".join(problems[i])} for i, r in enumerate(rows) if i in problems]
+    return keep, bad
+
+
+def process(batch: Batch, curated_dir: Path | None, echo: Callable[[str], None]) -> Tables:
+    """Curate and validate per row (step 2)."""
+    t = Tables(problems=list(batch.problems))
+    by_article: dict[str, dict] = {}
+    for o in batch.outcomes:
+        row = _article_row(o, batch.metas.get(o.source_id) or SourceMeta(o.source_id),
+                           batch.gaps.get(o.source_id, ""))
+        t.articles.append(row)
+        by_article[o.source_id] = row
+        if o.error:
+            t.problems.append(f"{batch.articles_dir}/{o.source_id}.txt: {o.error}")
+            continue
+        r = o.result
+        t.figures += [f.row() for f in r.figures]
+        t.residue += [x.row() for x in r.residue]
+        echo(f"{o.source_id}: {len(r.figures)} figures, {len(r.residue)} other numbers"
+             + (f" ({row['warnings']})" if row["warnings"] else ""))
+    t.articles += [{"source_id": sid, "title": batch.metas[sid].title, "outlet": batch.metas[sid].outlet,
+                    "url": batch.metas[sid].url, "source_gap": gap} for sid, gap in batch.gaps.items() if gap == NO_FILE]
+    if curated_dir is not None:
+        chars = {o.source_id: o.result.chars for o in batch.outcomes if o.result}
+        t.figures, t.log = apply_curation(t.figures, Path(curated_dir), chars)
+        for e in t.log:
+            if e.status != "applied":
+                t.problems.append(f"{curated_dir}/{e.file}:{e.line}: {e.status}: {e.detail}")
+    t.figures, t.rejected = quarantine(t.figures)
+    for r in t.rejected:
+        t.problems.append(f"{batch.articles_dir}/{r['source_id']}.txt: row at {r['start']} ({r['metric']} "
+                          f"{r['value']}) rejected: {r['rule']} — quote: {str(r['quote'])[:120]!r}")
+        if r["source_id"] in by_article:
+            art = by_article[r["source_id"]]
+            art["rejected"] = int(art.get("rejected") or 0) + 1
+            art["figures"] = max(0, int(art.get("figures") or 0) - 1)
+    t.figures.sort(key=lambda r: (r["source_id"], int(r["start"]), r["metric"], float(r["value"] or 0)))
+    t.rejected.sort(key=lambda r: (str(r["source_id"]), str(r["start"]), str(r["metric"])))
+    return t
+
+
+# -- 3. save ----------------------------------------------------------------------------------
+
+def _inputs(batch: Batch, curated_dir: Path | None) -> dict[str, str]:
+    inputs = {f"articles/{o.source_id}.txt": o.result.sha256 for o in batch.outcomes if o.result and o.result.sha256}
+    extras = [batch.sources_csv] + ([Path(curated_dir) / "corrections.csv", Path(curated_dir) / "additions.csv"]
+                                    if curated_dir else [])
+    for extra in filter(None, extras):
+        try:
             inputs[Path(extra).name] = sha256(Path(extra))
+        except OSError:
+            continue  # absent or unreadable: already reported where it was read
     from analysis.extraction.knowledge import CUES_PATH
 
     inputs["knowledge/cues.csv"] = sha256(CUES_PATH)
-    from analysis.table.datapackage import write_datapackage
+    return dict(sorted(inputs.items()))
 
-    write_datapackage(folder)  # types, keys, checksums of the three tables; the sidecar keeps provenance
+
+def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None) -> Path:
+    """Validate the whole table once more and publish the set (step 3; hold the folder's lock)."""
+    import pandas as pd
+
+    from analysis.table import outputs
+    from analysis.table.schema import validate
+
+    out_csv = Path(out_csv)
+    validate(pd.DataFrame(t.figures, columns=COLUMNS), where=str(out_csv))  # second line of defence
+    files = {
+        out_csv.name: _csv_bytes(t.figures, COLUMNS),
+        "residue.csv": _csv_bytes(t.residue, RESIDUE_FIELDS),
+        "articles.csv": _csv_bytes(t.articles, ARTICLE_COLUMNS),
+        "rejected.csv": _csv_bytes(t.rejected, REJECTED_COLUMNS),
+        "curation_log.csv": _csv_bytes([e.row() for e in t.log], LOG_COLUMNS),
+        TRACE_PATH_NAME: _csv_bytes(trace_rows(o.result for o in batch.outcomes if o.result), TRACE_COLUMNS),
+    }
     meta = {
         "package": "khuyenhoc",
         "package_version": __version__,
-        "inputs_sha256": dict(sorted(inputs.items())),
-        "rows": {"figures": len(rows), "residue": len(residue), "articles": len(articles),
-                 "articles_failed": len(summary.failed),
-                 "corrections_applied": sum(e.status == "applied" for e in log),
-                 "corrections_unmatched": sum(e.status != "applied" for e in log)},
+        "inputs_sha256": _inputs(batch, curated_dir),
+        "rows": {"figures": len(t.figures), "residue": len(t.residue), "articles": len(t.articles),
+                 "articles_failed": sum(bool(o.error) for o in batch.outcomes),
+                 "rejected": len(t.rejected),
+                 "corrections_applied": sum(e.status == "applied" for e in t.log),
+                 "corrections_unmatched": sum(e.status != "applied" for e in t.log)},
     }
-    _write(folder / "figures.meta.json", (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    summary.figures, summary.residue = len(rows), len(residue)
+    return outputs.publish(out_csv.parent, files, meta, derive=_datapackage)
+
+
+def _datapackage(folder: Path) -> dict[str, bytes]:
+    """``datapackage.json`` of the tables just written into the new set's folder."""
+    import json
+
+    from analysis.table.datapackage import descriptor
+
+    return {"datapackage.json": (json.dumps(descriptor(folder), ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+
+
+def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, curated_dir: Path | None,
+                executor: Executor | None = None, echo: Callable[[str], None] | None = None,
+                warn: Callable[[str], None] | None = None, max_bytes: int | None = None,
+                lock_timeout: float = 60.0) -> RunSummary:
+    """read → process → save, holding the output folder's lock throughout (a second run waits
+    up to ``lock_timeout`` seconds); problems are reported through ``warn`` and kept in the summary.
+
+    Raises :class:`~analysis.table.schema.FiguresSchemaError` only for a table-level break,
+    :class:`~analysis.table.outputs.OutputError` when the set cannot be written and
+    :class:`~analysis.table.outputs.LockBusy` when another run holds the folder.
+    """
+    from analysis.table import outputs
+
+    echo = echo or (lambda s: print(s))
+    warn = warn or (lambda s: print(s, file=sys.stderr))
+    with outputs.locked(Path(out_csv).parent, lock_timeout, warn):
+        batch = read_batch(articles_dir, sources_csv, executor, max_bytes, warn)
+        tables = process(batch, curated_dir, echo)
+        for p in tables.problems:
+            warn(p)
+        summary = RunSummary(outcomes=batch.outcomes, problems=tables.problems)
+        summary.folder = save(tables, batch, out_csv, curated_dir)
+    summary.figures, summary.residue, summary.rejected = len(tables.figures), len(tables.residue), len(tables.rejected)
     return summary

@@ -17,6 +17,7 @@ time) and copied out, so a render reads ``figures.csv`` once through the schema.
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,26 +72,37 @@ def province_districts(province: str) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _read_figures(path: Path, stamp: tuple) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    return validate(raw, where=str(path))
+def _read_figures(path: Path, stamp: tuple, shown: str) -> pd.DataFrame:
+    from analysis.table.outputs import verify
+
+    data = path.read_bytes()
+    verify(path, data, shown=Path(shown))
+    raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    return validate(raw, where=shown)
 
 
 def load_figures(path: Path | str | None = None, reference_dir: Path | None = None,
                  articles: Path | str | None = None) -> pd.DataFrame:
-    """Read ``figures.csv`` (once per file version, through the schema), join the reference and
-    article tables, and read the subgroup classes."""
+    """Read ``figures.csv`` (once per file version, checked against its sidecar's checksum and
+    through the schema), join the reference and article tables, and read the subgroup classes.
+
+    The processed set is resolved once (``data/processed/figures.csv`` links through
+    ``current``, see :mod:`analysis.table.outputs`): figures and articles come from the same
+    extract run even if another run swaps in a new set meanwhile. A table that does not match
+    ``figures.meta.json`` raises :class:`~analysis.table.outputs.ChecksumError` naming the file.
+    """
     path = Path(path or paths.FIGURES_CSV)
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run 'make figures' first")
-    df = _read_figures(path.resolve(), _stamp(path)).copy()
+    real = path.resolve()
+    df = _read_figures(real, _stamp(real), str(path)).copy()
     for col in ("entity", "level", "province", "period_start", "period_end", "subgroup"):
         df[col] = df[col].astype(object).where(df[col].notna(), "")
     df["period_kind"] = df.apply(period_kind, axis=1)
     df["year"] = pd.to_numeric(df["period_end"].str[:4], errors="coerce").astype("Int64")
     provinces, districts = load_reference(reference_dir)
     df = _join_reference(df, provinces, districts)
-    art_path = Path(articles) if articles else path.parent / "articles.csv"
+    art_path = Path(articles) if articles else real.parent / "articles.csv"
     if art_path.exists():
         arts = pd.read_csv(art_path, dtype=str, keep_default_na=False)[["source_id", "title", "outlet", "url", "published"]]
         df = df.merge(arts, on="source_id", how="left")
@@ -127,15 +139,24 @@ def load_articles(folder: Path | None = None) -> pd.DataFrame:
     return _optional(Path(folder or paths.PROCESSED_DIR) / "articles.csv")
 
 
+def load_rejected(folder: Path | None = None) -> pd.DataFrame:
+    """Extractor rows quarantined for breaking the contract (the row and the ``rule``)."""
+    return _optional(Path(folder or paths.PROCESSED_DIR) / "rejected.csv")
+
+
 def load_curation_log(folder: Path | None = None) -> pd.DataFrame:
     """The curation log (empty if absent)."""
     return _optional(Path(folder or paths.PROCESSED_DIR) / "curation_log.csv")
 
 
 def _optional(path: Path) -> pd.DataFrame:
+    """A processed side table, checked against its set's sidecar; empty when absent."""
+    from analysis.table.outputs import read_verified
+
     if not path.exists():
         return pd.DataFrame()
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    _, data = read_verified(path)
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
 
 
 def cluster_provinces(cluster: str, reference_dir: Path | None = None,

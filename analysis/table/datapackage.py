@@ -42,6 +42,9 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("chars", "int", False, "length of the normalised text", unit=CHARS),
     Field("figures", "int", False, "figures extracted from it", unit="count"),
     Field("residue", "int", False, "other numbers in it", unit="count"),
+    Field("rejected", "int", False, "its rows that broke the contract (in rejected.csv)", unit="count"),
+    Field("normalised_chars", "int", False, "invisible, control and odd space characters normalising removed "
+          "or made plain", unit="count"),
     Field("warnings", "str", False, "what the extractor warns about (ERROR: the article could not be read)"),
     Field("source_gap", "str", False, "set when the article has no row in sources.csv, or the row no article file",
           ("no row in sources.csv", "no article file")),

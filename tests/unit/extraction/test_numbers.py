@@ -45,3 +45,43 @@ def test_claimed_spans_are_skipped():
 def test_fraction_keeps_its_denominator():
     (a,) = scan("12.222/18.734 hộ")
     assert a.value == 12222 and a.denominator[2] == 18734
+
+
+# -- every digit accounted for (issue 13) ---------------------------------------------------
+
+@pytest.mark.parametrize("token,reason", [
+    ("1000.000", "group thousands in threes"), ("5.5.5", "in threes"), ("1.2.3.4", "in threes"),
+    ("12ab", "glued to letters"), ("H2O", "glued to letters"), ("4.8", "decimal point"),
+    ("1,2,3", "more than one decimal comma"),
+])
+def test_malformed_reason(token, reason):
+    from analysis.extraction.numbers import malformed_reason
+
+    assert reason in malformed_reason(token)
+
+
+def test_unaccounted_numbers_names_each_token_once():
+    from analysis.extraction.numbers import unaccounted_numbers
+
+    text = "Có 1000.000 đồng, 5.5.5 hội viên, mã A12B và 72 chi hội."
+    covered = [(text.index("72"), text.index("72") + 10)]
+    found = [(text[a:b], why.split(":")[0]) for a, b, why in unaccounted_numbers(text, covered)]
+    assert found == [("1000.000", "malformed number"), ("5.5.5", "malformed number"), ("A12B", "malformed number")]
+
+
+def test_partly_covered_token_reports_only_the_uncovered_digits():
+    from analysis.extraction.numbers import unaccounted_numbers
+
+    text = "số 12.345.6789 x"
+    a = text.index("12")
+    found = unaccounted_numbers(text, [(a, a + 2)])
+    assert [text[s:e] for s, e, _ in found] == ["345", "6789"]
+
+
+@pytest.mark.parametrize("text", ["9" * 400, "1" + "0" * 5000, "9" * 16])
+def test_numbers_too_long_to_be_figures_are_refused(text):
+    from analysis.extraction.numbers import malformed_reason
+
+    with pytest.raises(ValueError, match="more than 15 digits"):
+        parse_numeral(text)
+    assert malformed_reason(text) == "implausible number: more than 15 digits"

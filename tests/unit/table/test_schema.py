@@ -42,3 +42,36 @@ def test_offsets_must_stand_in_the_quote(figure_row):
     good = {**figure_row, "start": 13, "end": 27, "quote": text}
     assert offset_problems([good], text) == []
     assert "not inside the quote" in offset_problems([{**good, "quote": "khác"}], text)[0]
+
+
+def test_row_problems_name_each_bad_row_and_its_rules(figure_row):
+    from analysis.table.schema import row_problems
+
+    rows = [figure_row, {**figure_row, "value": "nhiều"}, {**figure_row, "period_start": "2023-09-01"},
+            {**figure_row, "period_end": "2023-02-30"}, {**figure_row, "metric": "volunteers"},
+            {**figure_row, "start": "x1"}, {**figure_row, "value": -5}, figure_row]
+    rows = [{**r, "start": r["start"] if r["start"] == "x1" else 10 + i} for i, r in enumerate(rows)]
+    rows[-1]["start"] = 10  # the same key as row 0
+    found = row_problems(pd.DataFrame(rows, columns=COLUMNS))
+    assert found == {
+        1: ["value 'nhiều' is not a number"],
+        2: ["period_start after period_end"],
+        3: ["period_end must be a date that exists (got '2023-02-30')"],
+        4: ["metric 'volunteers' is not in the contract's vocabulary"],
+        5: ["start 'x1' is not a whole number"],
+        6: ["value must not be negative (got -5.0)"],
+        0: ["another row has the same source_id, start, metric, stage (the table's key)"],
+        7: ["another row has the same source_id, start, metric, stage (the table's key)"],
+    }
+
+
+def test_row_problems_refuse_a_table_with_the_wrong_columns(figure_row):
+    from analysis.table.schema import row_problems
+
+    with pytest.raises(FiguresSchemaError, match="not the contract's"):
+        row_problems(pd.DataFrame([figure_row]).drop(columns=["quote"]))
+
+
+def test_an_impossible_calendar_date_is_named(figure_row):
+    with pytest.raises(FiguresSchemaError, match="must be a date that exists"):
+        validate(frame(figure_row, period_end="2023-02-30"))
