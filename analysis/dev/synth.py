@@ -2,7 +2,10 @@
 
 For benchmarks (throughput at 1 000–10 000 articles) and for watching that the extractor's F1
 does not fall as the corpus grows. Wording, places, periods, qualifiers and amounts vary;
-numbers that are not figures (dates, years, attendees, anniversaries, changes) are planted too.
+numbers that are not figures (dates, years, attendees, anniversaries, changes) are planted too,
+and so are the shapes real reports use: label-and-value lists under a header line, undated
+articles, districts reported one by one in a province's report (each its own entity in the
+truth), a level stated with its change against an earlier year.
 The same seed gives the same corpus, byte for byte.
 """
 
