@@ -268,7 +268,8 @@ class CueIndex(_Lookups):
         (matches never overlap, so only the last can run past ``end``); None when not indexed."""
         if folded is not self.folded or (kind in self.WINDOWED and end is not None and end - start < 400):
             return None
-        found, starts = self._of(kind)
+        got = self._matches.get(kind)
+        found, starts = got if got is not None else self._of(kind)
         end = len(folded) if end is None else end
         lo = bisect.bisect_left(starts, start)
         hi = bisect.bisect_left(starts, end, lo)
