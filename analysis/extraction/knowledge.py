@@ -4,6 +4,9 @@ Cue words are data: one row a cue (``kind, cue, value``), with an optional examp
 and what it should yield (checked by ``tests/unit/test_knowledge.py``). Code never spells a
 cue word itself; it asks this module for the matches of a kind in a stretch of text.
 
+Each kind's cues compile into one trie regex; for a whole article, one Aho–Corasick automaton
+over every kind's cues finds the same matches in one pass (:class:`CueIndex`).
+
 Matching runs on :func:`fold`-ed text, which has exactly the length of the original, so a
 match's offsets are offsets in the normalised article.
 """
@@ -14,7 +17,7 @@ import bisect
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -165,6 +168,30 @@ class Knowledge(_Lookups):
     def kinds(self) -> list[str]:
         return sorted(self._by_kind)
 
+    @cached_property
+    def _automaton(self):
+        """One Aho–Corasick automaton over the cues of every kind whose cues are plain words
+        (single spaces), built once per process: folded cue → the kinds it belongs to."""
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        kinds_of: dict[str, list[str]] = {}
+        for kind, table in self._by_kind.items():
+            if all(c in self._plain[kind] and c == c.strip() and c for c in table):
+                for cue in table:
+                    kinds_of.setdefault(cue, []).append(kind)
+        for cue, kinds in kinds_of.items():
+            auto.add_word(cue, (cue, tuple(kinds)))
+        auto.make_automaton()
+        return auto, frozenset(k for ks in kinds_of.values() for k in ks)
+
+    def scan_all(self, folded: str) -> _AllMatches:
+        """Every kind's whole-text matches at once (one automaton pass): ``.find(kind)`` gives
+        exactly what :meth:`find` over the whole of ``folded`` gives, or None for a kind whose
+        cues are not plain words (left to its regex)."""
+        auto, served = self._automaton
+        return _AllMatches(self, folded, auto, served)
+
     def values(self, kind: str) -> dict[str, str]:
         """Folded cue → value for one kind."""
         return self._by_kind.get(kind, {})
@@ -221,6 +248,76 @@ class Knowledge(_Lookups):
         return Match(m.start(), m.end(), self._by_kind[kind].get(key, ""), key)
 
 
+_WS_TO_COLLAPSE = re.compile(r"\s{2,}|[^\S ]")  # whitespace that is not already one plain space
+
+
+class _AllMatches:
+    """The whole-text matches of every kind of one folded text, from one automaton pass.
+
+    A cue's regex matches any run of whitespace where the cue has one space: the automaton runs
+    on the text with each such run made one space, and offsets are mapped back. At each start
+    the longest cue whose end boundary holds wins (what the trie regex picks); then, as
+    :func:`_scan` does, starts inside a word are skipped and matches do not overlap.
+    """
+
+    def __init__(self, kn: Knowledge, folded: str, auto, served: frozenset[str]):
+        self.kn, self.folded, self.served = kn, folded, served
+        cpos: list[int] = []
+        cum: list[int] = [0]
+        shrink = 0
+        for m in _WS_TO_COLLAPSE.finditer(folded):
+            a, b = m.span()
+            cpos.append(a - shrink)
+            shrink += b - a - 1
+            cum.append(shrink)
+        text = _WS_TO_COLLAPSE.sub(" ", folded) if cpos else folded
+        n = len(text)
+        best: dict[str, dict[int, tuple[int, str]]] = {}
+        for last, (cue, kinds) in auto.iter(text):
+            end = last + 1
+            start = end - len(cue)
+            if cue[-1].isalnum() and end < n and (text[end].isalnum() or text[end] == "_"):
+                continue  # (?!\w): the cue runs on into a word
+            for kind in kinds:
+                at = best.setdefault(kind, {})
+                old = at.get(start)
+                if old is None or old[0] < end:
+                    at[start] = (end, cue)
+        self._best, self._cpos, self._cum = best, cpos, cum
+        self._done: dict[str, list[Match]] = {}
+
+    def _orig(self, p: int) -> int:
+        return p + self._cum[bisect.bisect_left(self._cpos, p)]
+
+    def _scan(self, kind: str) -> list[tuple[int, int, str]]:
+        folded, out, pos = self.folded, [], 0
+        for start in sorted(self._best.get(kind, ())):
+            if start < pos:
+                continue
+            end, cue = self._best[kind][start]
+            a = self._orig(start)
+            if a == 0 or not folded[a].isalnum() or not (folded[a - 1].isalpha() or folded[a - 1] == "_"):
+                out.append((a, self._orig(end - 1) + 1, cue))
+                pos = end
+        return out
+
+    def find(self, kind: str) -> list[Match] | None:
+        """Like ``kn.find(kind, folded)``; None when the kind is not served by the automaton."""
+        got = self._done.get(kind)
+        if got is not None:
+            return got
+        exc_kind = "not_" + kind
+        if kind not in self.served or (exc_kind in self.kn._by_kind and exc_kind not in self.served):
+            return None
+        table = self.kn._by_kind[kind]
+        out = [Match(a, b, table.get(cue, ""), cue) for a, b, cue in self._scan(kind)]
+        if out and exc_kind in self.kn._by_kind:
+            spans = Spans((a, b) for a, b, _ in self._scan(exc_kind))
+            out = [m for m in out if not spans.covers(m.start)]
+        self._done[kind] = out
+        return out
+
+
 def read_cues(path: Path = CUES_PATH) -> list[Cue]:
     with open(path, newline="", encoding="utf-8") as f:
         rows = [Cue(r["kind"], r["cue"].strip(), r["value"].strip(), r.get("example") or "",
@@ -246,6 +343,7 @@ class CueIndex(_Lookups):
     def __init__(self, kn: Knowledge, folded: str):
         self.kn, self.folded = kn, folded
         self._matches: dict[str, tuple[list[Match], list[int]]] = {}
+        self._all: _AllMatches | None = None  # every kind's matches, from one automaton pass
         self.at, self.pattern, self.values, self.words = kn.at, kn.pattern, kn.values, kn.words
 
     def __getattr__(self, name):
@@ -254,7 +352,11 @@ class CueIndex(_Lookups):
     def _of(self, kind: str) -> tuple[list[Match], list[int]]:
         got = self._matches.get(kind)
         if got is None:
-            found = self.kn.find(kind, self.folded)
+            if self._all is None:
+                self._all = self.kn.scan_all(self.folded)
+            found = self._all.find(kind)
+            if found is None:
+                found = self.kn.find(kind, self.folded)
             got = self._matches[kind] = (found, [m.start for m in found])
         return got
 
