@@ -15,6 +15,8 @@ Stages (the issue's names):
 - ``document`` — reading the article as a document: places mentioned, period phrases, its
   date, subject and report period, the roles of its time phrases;
 - ``classification`` — reading each number: metric, stage, bound, entity, period;
+- ``validation`` — the table's contract checked per row and as a whole (pandera, in the main
+  process after the workers: :func:`quarantine`, :func:`validate`), as ``khuyenhoc extract`` does;
 - ``writing`` — rows to CSV bytes (:func:`_csv_bytes`), as ``khuyenhoc extract`` writes them.
 """
 
@@ -25,7 +27,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-STAGES = ["decode", "fold", "cue scan", "numbers", "document", "classification", "writing"]
+STAGES = ["decode", "fold", "cue scan", "numbers", "document", "classification", "validation", "writing"]
 
 
 def _targets() -> list[tuple[object, str, str]]:
@@ -42,16 +44,19 @@ def _targets() -> list[tuple[object, str, str]]:
         roles,
         textio,
     )
+    from analysis.table import schema
 
     t = [(textio, "read_article", "decode"), (knowledge, "fold", "fold"),
          (knowledge.Knowledge, "find", "cue scan"), (knowledge.Knowledge, "at", "cue scan"),
+         (knowledge.Knowledge, "scan_all", "cue scan"), (knowledge._AllMatches, "find", "cue scan"),
          (numbers.NumberScanner, "scan", "numbers"), (numbers.NumberScanner, "scan_words", "numbers"),
          (periods, "find_dates", "numbers"),
          (places, "find_mentions", "document"), (periods, "find_period_phrases", "document"),
          (periods, "infer_dating", "document"), (document, "read_document", "document"),
          (roles, "phrase_roles", "document"),
          (extract._Article, "_read_amount", "classification"), (extract._Article, "_vague", "classification"),
-         (pipeline, "_csv_bytes", "writing")]
+         (pipeline, "_csv_bytes", "writing"), (pipeline, "quarantine", "validation"),
+         (schema, "validate", "validation")]
     for name in ("find", "bare"):
         for owner in (getattr(adminunits, "AdminUnits", None), places.Gazetteer):
             if owner is not None and callable(getattr(owner, name, None)):
@@ -108,10 +113,15 @@ def _one_pass(files: list[Path], metas: dict) -> tuple[list, list]:
     from analysis.extraction.pipeline import _csv_bytes
 
     results = [extract_file(p, metas.get(p.stem) or SourceMeta(p.stem)) for p in files]
-    from analysis.extraction.extract import RESIDUE_FIELDS
-    from analysis.table.schema import COLUMNS
+    import pandas as pd
 
-    _csv_bytes([f.row() for r in results for f in r.figures], COLUMNS)
+    from analysis.extraction import pipeline
+    from analysis.extraction.extract import RESIDUE_FIELDS
+    from analysis.table import schema
+
+    rows, _ = pipeline.quarantine([f.row() for r in results for f in r.figures])
+    schema.validate(pd.DataFrame(rows, columns=schema.COLUMNS), where="stages")
+    _csv_bytes(rows, schema.COLUMNS)
     _csv_bytes([x.row() for r in results for x in r.residue], RESIDUE_FIELDS)
     return results, []
 
