@@ -177,6 +177,8 @@ class Knowledge(_Lookups):
         auto = ahocorasick.Automaton()
         kinds_of: dict[str, list[str]] = {}
         for kind, table in self._by_kind.items():
+            if kind.removeprefix("not_") not in AUTOMATON_KINDS:
+                continue  # asked about only in windows, or used only as grammar: its regex serves
             if all(c in self._plain[kind] and c == c.strip() and c for c in table):
                 for cue in table:
                     kinds_of.setdefault(cue, []).append(kind)
@@ -247,6 +249,13 @@ class Knowledge(_Lookups):
             key = " ".join(key.split())
         return Match(m.start(), m.end(), self._by_kind[kind].get(key, ""), key)
 
+
+# The kinds an article's cue index asks for over the whole text (their exceptions, not_<kind>,
+# come along). A kind left out is still found, by its own regex; the list only decides which
+# kinds share the one automaton pass, so short grammar words (có, là, một, %) do not crowd it.
+AUTOMATON_KINDS = frozenset({"association_level", "balance", "bound", "bound_after", "change", "context", "model",
+                             "national", "not_figure_before", "noun", "ordinal", "per_unit", "plan", "prefix",
+                             "stage", "target", "vague"})
 
 _WS_TO_COLLAPSE = re.compile(r"\s{2,}|[^\S ]")  # whitespace that is not already one plain space
 
