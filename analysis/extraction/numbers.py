@@ -19,6 +19,7 @@ NUMERAL = re.compile(
     r"(?:,(?P<frac>\d+))?"
     r"(?![\d]|\.\d|,\d)"  # "12,5,6": not a number (the residue says why)
 )
+_SPACES = re.compile(" +")
 _DENOMINATOR = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?![\d]|\.\d|,\d)")
 MAX_DIGITS = 15  # a whole part longer than this is no figure of the genre (and would lose precision)
 _RANGE_WORDS = re.compile(r"\s*(?:đến|tới|-|–|—)\s*")
@@ -78,7 +79,9 @@ class NumberScanner:
 
     # -- pieces ---------------------------------------------------------------------
     def _skip_ws(self, s: str, i: int) -> int:
-        while i < len(s) and s[i] == " ":
+        if 0 <= i < len(s) and s[i] == " ":
+            return _SPACES.match(s, i).end()
+        while i < len(s) and s[i] == " ":  # i out of the text: as it always did
             i += 1
         return i
 
