@@ -162,7 +162,7 @@ def bench_render(workdir: Path, jobs: int, grid: Path | None = None, only: list[
     t = time.perf_counter()
     results = render_grid(grid, out, figures_csv=figures, jobs=jobs, force=True, only=only, progress=lambda r: None)
     cold = time.perf_counter() - t
-    n = len(results)
+    n = len({r.report or r.name for r in results})  # reports; each renders in every language of the grid
     # the floor: as many notebooks that only start a kernel and import the report libraries
     floor_dir = workdir / "floor"
     shutil.rmtree(floor_dir, ignore_errors=True)
@@ -196,7 +196,7 @@ def bench_render(workdir: Path, jobs: int, grid: Path | None = None, only: list[
     helps = _timed([sys.executable, "-m", "analysis", "--help"], repeat=5, cwd=paths.ROOT)
     script = shutil.which("khuyenhoc") or str(Path(sys.executable).with_name("khuyenhoc"))
     helps_script = _timed([script, "--help"], repeat=5) if Path(script).exists() else None
-    return {"reports": n, "jobs": jobs, "cold_s": round(cold, 2), "floor_s": round(floor, 2),
+    return {"reports": n, "pages": len(results), "jobs": jobs, "cold_s": round(cold, 2), "floor_s": round(floor, 2),
             "ratio_to_floor": round(cold / floor, 2), "noop_rerun_s": round(noop_wall, 3),
             "noop_in_process_s": round(float(inner), 3), "noop_imported_pandas": pandas_loaded == "True",
             "noop_skipped": int(skipped), "help_s": round(helps_script or helps, 3),

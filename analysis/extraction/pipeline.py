@@ -92,7 +92,7 @@ def extract_all(paths: list[Path], metas: dict[str, SourceMeta],
     return list(executor.map(_extract_one, work, chunksize=chunk))
 
 
-def format_number(value) -> str:
+def csv_number(value) -> str:
     """A number as the CSV writes it: integers without ``.0``, at most six decimals."""
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return ""
@@ -117,7 +117,7 @@ def safe_cell(value) -> str:
 def _cell(value, numeric: bool) -> str:
     if numeric and value not in (None, ""):
         try:
-            return format_number(value) if not isinstance(value, int) else str(value)
+            return csv_number(value) if not isinstance(value, int) else str(value)
         except (TypeError, ValueError):
             return safe_cell(value)
     return safe_cell(value)

@@ -1,6 +1,7 @@
 """Every notebook executed by papermill, on the seed data and on the multi-year fixture."""
 
 import json
+import re
 from pathlib import Path
 
 import papermill as pm
@@ -60,6 +61,9 @@ def text_of(book) -> str:
     ("attainment", {"model": "families", "year": 2022}),
     ("province_profile", {}),
     ("province_profile", {"province": "Bắc Kạn", "lang": "vi"}),
+    ("cluster", {}),
+    ("cluster", {"cluster": "Cụm III", "lang": "en"}),
+    ("cluster", {"cluster": "Cụm VIII"}),
     ("cluster_trends", {}),
     ("cluster_trends", {"lang": "vi"}),
 ])
@@ -71,14 +75,35 @@ def test_notebook_runs_on_seeds(seed_figures, tmp_path, name, params):
     ("overview", {}, "fx-nam-dinh-b"),
     ("trends", {"entity": "Thái Bình"}, "Log-linear fit on 5 points"),
     ("trends", {"entity": "Hưng Yên"}, "too few to fit"),
-    ("fund_intensity", {"cluster": "Cụm III"}, "≥ 50,000 đ"),
-    ("attainment", {"model": "families"}, "no data"),
-    ("province_profile", {"province": "Thái Bình"}, "Hưng Yên"),
+    ("fund_intensity", {"cluster": "Cụm III", "lang": "en"}, "≥ 50,000 VND"),
+    ("fund_intensity", {"cluster": "Cụm III"}, "≥ 50.000 đồng"),
+    ("attainment", {"model": "families", "lang": "en"}, "no data"),
+    ("province_profile", {"province": "Thái Bình", "lang": "en"}, "Hưng Yên"),
+    ("cluster", {}, "486.203"),
+    ("cluster", {"lang": "en"}, "≥ 60,225 VND"),
     ("cluster_trends", {}, "Ranks in 2022"),
 ])
 def test_notebook_runs_on_fixture(fixture_figures, tmp_path, name, params, expect):
     book = run(name, tmp_path, figures_path=str(fixture_figures), **params)
     assert expect in text_of(book)
+
+
+def test_cluster_dashboard_on_the_fixture(fixture_figures, tmp_path):
+    """The rendered dashboard shows the hand-computed numbers of tests/unit/reports/test_dashboard.py,
+    states 'no data', links each value to its Sources entry, and escapes the fixture's <script>."""
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text_of(run("cluster", tmp_path, figures_path=str(fixture_figures), lang="vi")))
+    for expect in ("486.203", "26,13", "≥ 60.225 đồng", "≥ 330.000", "498.000–510.000", "85%",
+                   "không có số liệu", "các bài báo không thống nhất", 'href="#ev-1"', 'id="ev-1"', "<mark>"):
+        assert expect in text, expect
+    assert "<script>" not in text and not re.search(r"\b(NaN|nan|None|NaT)\b", text)
+
+
+def test_lang_is_a_parameter_of_every_notebook_defaulting_to_vi():
+    for name in ("cluster", "overview", "fund_intensity", "attainment", "province_profile"):  # the report pages'
+        path = NOTEBOOKS / f"{name}.ipynb"
+        book = json.loads(path.read_text(encoding="utf-8"))
+        first = "".join(book["cells"][0]["source"])
+        assert 'lang = "vi"' in first, path.name
 
 
 def test_unknown_parameter_stops_with_choices(seed_figures, tmp_path):
