@@ -103,6 +103,7 @@ def csv_number(value) -> str:
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset(_FORMULA)
 
 
 def safe_cell(value) -> str:
@@ -126,9 +127,17 @@ def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
-    numeric = [k in NUMERIC_COLUMNS for k in columns]
+    cols = [(k, k in NUMERIC_COLUMNS) for k in columns]
+    formula, cell = _FORMULA_START, _cell
     for r in rows:
-        w.writerow([_cell(r.get(k), num) for k, num in zip(columns, numeric, strict=True)])
+        out = []
+        for k, num in cols:
+            v = r.get(k)
+            if v.__class__ is str and not num:  # most cells: safe_cell inlined
+                out.append("'" + v if v[:1] in formula else v)
+            else:
+                out.append(cell(v, num))
+        w.writerow(out)
     return buf.getvalue().encode("utf-8")
 
 
