@@ -62,6 +62,7 @@ class Amount:
 
     @property
     def is_range(self) -> bool:
+        """Whether the amount is a range (it has a maximum)."""
         return self.value_max is not None
 
 
@@ -134,6 +135,7 @@ class NumberScanner:
 
     # -- the scan -------------------------------------------------------------------
     def scan(self, s: str, claimed: list[tuple[int, int]] | None = None) -> list[Amount]:
+        """Every amount in folded text, in order, skipping numerals inside the ``claimed`` spans."""
         claimed = sorted(claimed or [])
         taken = _SpanSet(claimed)
         out: list[Amount] = []

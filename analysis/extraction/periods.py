@@ -27,6 +27,7 @@ PLACEHOLDER_YEAR = 2000  # the dates of a phrase written without a year, until t
 
 @dataclass(frozen=True)
 class DateSpan:
+    """A date, month, time, year or year range found in folded text, with its position."""
     start: int
     end: int
     kind: str  # date | month | day_month | time | year | year_range
@@ -52,6 +53,7 @@ def _valid(d: int, m: int, y: int = 2000) -> date | None:
 
 
 def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -154,6 +156,7 @@ class Period:
 
     @property
     def yearless(self) -> bool:
+        """Whether the phrase names no year and needs the report year to be dated."""
         return self.year is None and self.kind not in ("asof_pub",)
 
     def resolve(self, report_year: int | None, published: date | None) -> Period:
@@ -214,6 +217,7 @@ def _make(kind: str, a: int, b: int, year: int, plan: bool, month: int | None = 
 
 
 def find_period_phrases(folded: str) -> list[Period]:
+    """Every period phrase in folded text (``6 tháng đầu năm``, ``năm 2023``…), not overlapping."""
     out: list[Period] = []
     taken = _TakenList()
     for (kind, pat), keys in zip(_PHRASES, _PHRASE_KEYS, strict=True):  # keys: a cheap test first
@@ -288,6 +292,7 @@ _EVENT = fold_re(r"(?:sáng|chiều|tối|trưa|ngày|hôm)\s+(?:ngày\s+)?(?:na
 
 @dataclass(frozen=True)
 class Dating:
+    """The article's date and report year, and how they were found."""
     published: date | None
     how: str  # sources.csv | text timestamp | event date | report period | unknown
     report_year: int | None

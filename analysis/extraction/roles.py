@@ -247,6 +247,7 @@ class EntityReader:
 
 @dataclass(frozen=True)
 class TimedPhrase:
+    """A period phrase with its role in the sentence and the cue that decided it."""
     period: Period
     role: str  # asof | during | comparison | baseline | target | occasion
     cue: str = ""
@@ -284,6 +285,7 @@ def phrase_roles(phrases: list[Period], folded: str, kn, clause_of, sentence_of)
 
 @dataclass(frozen=True)
 class Dated:
+    """The period of a figure as ISO dates, with how it was decided and the words."""
     start: str
     end: str
     how: str  # during (own) | as-of (own) | baseline (own) | target horizon | document as-of | report period …
@@ -291,6 +293,7 @@ class Dated:
 
 
 def iso(d: date | None) -> str:
+    """The date as ISO text, or '' for None."""
     return d.isoformat() if d else ""
 
 
