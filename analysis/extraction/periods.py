@@ -84,6 +84,15 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
             if m:
                 yield m
 
+    _full_and_ranges(matches, free, spans, taken)
+    _months_and_times(matches, free, spans, taken)
+    _counted_dates(folded, matches, free, followed_by_noun, spans, taken)
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def _full_and_ranges(matches, free, spans: list[DateSpan], taken: _TakenList) -> None:
+    """Add full dates (``30/6/2023``) and year ranges (``2018-2023``) to ``spans``."""
     for m in matches(_FULL):
         d = _valid(int(m.group(1)), int(m.group(3)), int(m.group(4)))
         if d:
@@ -93,6 +102,10 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
         if free(m.start(), m.end()):
             spans.append(DateSpan(m.start(), m.end(), "year_range", None, int(m.group(1))))
             taken.append((m.start(), m.end()))
+
+
+def _months_and_times(matches, free, spans: list[DateSpan], taken: _TakenList) -> None:
+    """Add months (``6/2023``) and times of day (``8h30``) to ``spans``."""
     for m in matches(_MONTH_YEAR):
         month = int(m.group(1))
         if 1 <= month <= 12 and free(m.start(), m.end()):
@@ -103,6 +116,11 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
         if int(m.group(1)) <= 23 and int(m.group(2)) <= 59 and free(m.start(), m.end()):
             spans.append(DateSpan(m.start(), m.end(), "time"))
             taken.append((m.start(), m.end()))
+
+
+def _counted_dates(folded: str, matches, free, followed_by_noun, spans: list[DateSpan],
+                   taken: _TakenList) -> None:
+    """Add days of a month (``30/6``) and years, unless a counted noun makes them a count."""
     for m in matches(_DAY_MONTH):
         d, mo = int(m.group(1)), int(m.group(2))
         if not _valid(d, mo) or not free(m.start(), m.end()):
@@ -120,8 +138,6 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
             continue  # 2000 hội viên is a count
         spans.append(DateSpan(m.start(), m.end(), "year", None, int(m.group(1))))
         taken.append((m.start(), m.end()))
-    spans.sort(key=lambda s: s.start)
-    return spans
 
 
 class _TakenList:
