@@ -125,6 +125,7 @@ def bench_stages(workdir: Path, n: int, sample: int = 500) -> dict:
 
 
 def bench_extraction(sizes: list[int], workdir: Path, jobs: int) -> list[dict]:
+    """Time extraction of synthetic corpora of each size in a fresh process; one result dict per size."""
     out = []
     for n in sizes:
         folder = _corpus(workdir, n)
@@ -151,6 +152,7 @@ def _timed(cmd: list[str], repeat: int = 1, **kw) -> float:
 
 
 def bench_render(workdir: Path, jobs: int, grid: Path | None = None, only: list[str] | None = None) -> dict:
+    """Extract the real articles, then time rendering the report grid; returns the timings."""
     from analysis.reports.render import load_grid, render_grid
 
     grid = Path(grid or paths.REPORTS_DIR / "reports.toml")
@@ -205,12 +207,14 @@ def bench_render(workdir: Path, jobs: int, grid: Path | None = None, only: list[
 
 
 def machine() -> dict:
+    """The machine a benchmark ran on: cores, Python, platform, processor and date."""
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
             "processor": platform.processor() or platform.machine(),
             "date": datetime.now(UTC).strftime("%Y-%m-%d")}
 
 
 def readme_table(result: dict) -> str:
+    """The benchmark result as the Markdown table for the README, between its markers."""
     m = result["machine"]
     lines = [README_START, "",
              f"Measured {m['date']} on {m['cpus']} cores, Python {m['python']} ({m['platform']}). "
@@ -244,6 +248,7 @@ def readme_table(result: dict) -> str:
 
 
 def update_readme(readme: Path, table: str) -> None:
+    """Replace the benchmark table in the README, or append a Benchmarks section if it has none."""
     text = readme.read_text(encoding="utf-8")
     if README_START in text and README_END in text:
         head, rest = text.split(README_START, 1)
@@ -256,6 +261,7 @@ def update_readme(readme: Path, table: str) -> None:
 
 def run_bench(sizes: list[int], out: Path, *, render: bool = True, jobs: int | None = None,
               workdir: Path | None = None, only: list[str] | None = None) -> dict:
+    """Run every benchmark, write the result as JSON to ``out`` and return it."""
     jobs = jobs or os.cpu_count() or 1
     own_tmp = workdir is None
     workdir = Path(workdir or tempfile.mkdtemp(prefix="khuyenhoc-bench-"))
@@ -301,6 +307,7 @@ def evaluate_goals(result: dict) -> dict:
 
 
 def bench_cli(args) -> int:
+    """The ``bench`` command: run the benchmarks, print the table and optionally update the README."""
     sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
     result = run_bench(sizes, args.out, render=not args.skip_render,
                        workdir=paths.ROOT / ".bench" if not os.environ.get("KHUYENHOC_BENCH_TMP") else None)

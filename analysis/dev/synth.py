@@ -53,10 +53,12 @@ FILLER = [
 
 
 def grouped(n: int) -> str:
+    """An integer with dots between thousands, as Vietnamese articles write it: ``12.500``."""
     return f"{n:,}".replace(",", ".")
 
 
 def money(rng: random.Random) -> tuple[str, float]:
+    """A random sum of money as written in an article, with its value in đồng."""
     kind = rng.randrange(5)
     if kind == 0:
         whole, tenth = rng.randint(1, 40), rng.randint(1, 9)
@@ -76,6 +78,7 @@ def money(rng: random.Random) -> tuple[str, float]:
 
 @dataclass
 class Planted:
+    """A synthetic article text and the figure rows planted in it."""
     text: str
     rows: list[dict]
 
@@ -183,6 +186,7 @@ def _comparison(rng: random.Random, year: int) -> tuple[str, list[dict]]:
 
 
 def make_article(rng: random.Random, index: int) -> tuple[str, dict, list[dict]]:
+    """One synthetic article: its text, its sources.csv row and the figures planted in it."""
     prefix, name, level, province = rng.choice(PLACES)
     year = rng.randint(2016, 2024)
     source_id = f"synth-{index:06d}"

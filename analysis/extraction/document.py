@@ -28,6 +28,7 @@ from analysis.extraction.places import LEVEL_RANK, Gazetteer, Mention, Place, fi
 
 @dataclass(frozen=True)
 class Subject:
+    """The place an article is about, how it was found and the words that named it."""
     place: Place | None
     how: str  # headline | headline dateline | lede | outlet | body | none
     words: str = ""  # the words that named it
@@ -35,6 +36,7 @@ class Subject:
 
 @dataclass(frozen=True)
 class ReportPeriod:
+    """The period an article reports on, its kind and how it was found."""
     start: date | None
     end: date | None
     kind: str  # year | h1 | h2 | m9 | q | term | school_year | ceremony | none
@@ -44,6 +46,7 @@ class ReportPeriod:
 
 @dataclass(frozen=True)
 class Document:
+    """What is known of an article as a whole: subject, genre, report period and dates."""
     subject: Subject
     genre: str  # review | congress | ceremony | other
     report: ReportPeriod
@@ -457,4 +460,5 @@ def _not_before_present(pub: date | None, how: str, folded: str, phrases: list[P
 
 
 def resolve_month_end(year: int, month: int) -> date:
+    """The last day of a month."""
     return month_end(year, month)

@@ -83,6 +83,7 @@ RESIDUE_FIELDS = ["source_id", "text", "start", "end", "reason", "quote"]
 
 @dataclass
 class SourceMeta:
+    """An article's row of sources.csv: id, title, outlet, publication date and URL."""
     source_id: str
     title: str = ""
     outlet: str = ""
@@ -92,6 +93,7 @@ class SourceMeta:
 
 @dataclass
 class Figure:
+    """One extracted figure: a row of figures.csv."""
     source_id: str
     entity: str
     level: str
@@ -110,11 +112,13 @@ class Figure:
     end: int
 
     def row(self) -> dict:
+        """The figure as a dict of its fields."""
         return dict(self.__dict__)  # shallow: dataclasses.asdict deep-copies, 50x slower
 
 
 @dataclass
 class Residue:
+    """A number left out of the figures, with the reason and its quote: a row of residue.csv."""
     source_id: str
     text: str
     start: int
@@ -123,11 +127,13 @@ class Residue:
     quote: str
 
     def row(self) -> dict:
+        """The residue as a dict of its fields."""
         return dict(self.__dict__)  # shallow: dataclasses.asdict deep-copies, 50x slower
 
 
 @dataclass
 class ArticleResult:
+    """Everything extracted from one article: figures, residue, warnings and dating."""
     source_id: str
     figures: list[Figure] = field(default_factory=list)
     residue: list[Residue] = field(default_factory=list)
@@ -201,6 +207,7 @@ def _noun_pattern(kn: Knowledge) -> re.Pattern[str]:
 
 
 class Extractor:
+    """Extracts figures from article texts with one set of cues and one gazetteer."""
     def __init__(self, kn: Knowledge | None = None, gz: Gazetteer | None = None):
         self.kn = kn or knowledge()
         self.gz = gz or gazetteer()
@@ -211,6 +218,7 @@ class Extractor:
 
     # .. entry point ..................................................................
     def extract(self, text: str, meta: SourceMeta) -> ArticleResult:
+        """Extract the figures and residue of one article text."""
         folded = fold(text)
         res = ArticleResult(meta.source_id, chars=len(text))
         art = _Article(self, text, folded, meta, res)
@@ -1047,6 +1055,7 @@ def default_extractor() -> Extractor:
 
 
 def extract_article(text: str, meta: SourceMeta, extractor: Extractor | None = None) -> ArticleResult:
+    """Extract one article text, with the default extractor unless one is given."""
     return (extractor or default_extractor()).extract(text, meta)
 
 

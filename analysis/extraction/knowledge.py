@@ -63,6 +63,7 @@ def fold_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Cue:
+    """One row of cues.csv: a cue of a kind, its value, and an example with what it should give."""
     kind: str
     cue: str
     value: str
@@ -166,6 +167,7 @@ class Knowledge(_Lookups):
         self._plain = {k: frozenset(c for c in v if " ".join(c.split()) == c) for k, v in self._by_kind.items()}
 
     def kinds(self) -> list[str]:
+        """The kinds of cue, sorted."""
         return sorted(self._by_kind)
 
     @cached_property
@@ -199,6 +201,7 @@ class Knowledge(_Lookups):
         return self._by_kind.get(kind, {})
 
     def pattern(self, kind: str) -> re.Pattern[str]:
+        """The compiled pattern matching the cues of a kind."""
         return self._patterns[kind]
 
     def words(self, kind: str) -> str:
@@ -328,6 +331,7 @@ class _AllMatches:
 
 
 def read_cues(path: Path = CUES_PATH) -> list[Cue]:
+    """Read the cues table; raises ValueError on a row with an empty cue."""
     with open(path, newline="", encoding="utf-8") as f:
         rows = [Cue(r["kind"], r["cue"].strip(), r["value"].strip(), r.get("example") or "",
                     r.get("expect") or "") for r in csv.DictReader(f)]
@@ -339,6 +343,7 @@ def read_cues(path: Path = CUES_PATH) -> list[Cue]:
 
 @cache
 def knowledge() -> Knowledge:
+    """The cues from analysis/knowledge/cues.csv."""
     return Knowledge(read_cues())
 
 
@@ -389,6 +394,7 @@ class CueIndex(_Lookups):
         return found, lo, hi
 
     def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
+        """The matches of a kind between ``start`` and ``end``, from the index when it covers the text."""
         r = self._range(kind, folded, start, end)
         if r is None:
             return self.kn.find(kind, folded, start, end)
@@ -396,6 +402,7 @@ class CueIndex(_Lookups):
         return found[lo:hi]
 
     def last(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        """The last match of a kind between ``start`` and ``end``, or None."""
         r = self._range(kind, folded, start, end)
         if r is None:
             return self.kn.last(kind, folded, start, end)
@@ -403,6 +410,7 @@ class CueIndex(_Lookups):
         return found[hi - 1] if hi > lo else None
 
     def first(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        """The first match of a kind between ``start`` and ``end``, or None."""
         r = self._range(kind, folded, start, end)
         if r is None:
             return self.kn.first(kind, folded, start, end)
@@ -410,6 +418,7 @@ class CueIndex(_Lookups):
         return found[lo] if hi > lo else None
 
     def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        """The last match of a kind if only spaces and colons follow it before ``end``, else None."""
         m = self.last(kind, folded, start, end)
         if m is not None and not folded[m.end:end].strip(" \t\n:"):
             return m

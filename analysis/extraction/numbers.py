@@ -62,6 +62,7 @@ class Amount:
 
     @property
     def is_range(self) -> bool:
+        """Whether the amount is a range (it has a maximum)."""
         return self.value_max is not None
 
 
@@ -132,8 +133,44 @@ class NumberScanner:
             return "vnd", mm.end()
         return "count", end
 
+    def _range(self, s: str, m: re.Match[str], value: float, end: int,
+               taken: _SpanSet) -> tuple[float, float | None, int]:
+        """The upper end of a range after the numeral ``m`` ("80-90%", "từ 1 đến 2 tỷ đồng"), if any:
+        (value, value_max or None, end)."""
+        value_max = None
+        rm = _RANGE_WORDS.match(s, end)
+        if rm and (rm.group(0).strip() in "-–—" or s[max(0, m.start() - 4):m.start()].strip().endswith("từ")):
+            nm = NUMERAL.match(s, rm.end())
+            if nm and not taken.overlaps(nm.start(), nm.end()):
+                second = self._scaled(s, nm)
+                if second is not None:
+                    v2, end2, _ = second
+                    # "1 đến 2 tỷ": the scale of the upper end applies to both
+                    if end == m.end() and end2 != nm.end() and value < v2:
+                        value = value * (v2 / parse_numeral(nm.group(0)))
+                    if v2 > value:
+                        value_max, end = v2, end2
+        return value, value_max, end
+
+    def _denominator(self, s: str, end: int, taken: _SpanSet, unit: str,
+                     uend: int) -> tuple[str, int, tuple[int, int, float] | None]:
+        """A ``/N`` denominator after a count at ``end``: (unit, end of the amount, denominator or None)."""
+        denominator = None
+        dm = _DENOMINATOR.match(s, end + 1)
+        if dm and not taken.overlaps(dm.start(), dm.end()):
+            try:
+                denominator = (dm.start(), dm.end(), parse_numeral(dm.group(0)))
+            except ValueError:
+                denominator = None
+            if denominator:
+                uend = dm.end()
+                unit, uend2 = self._unit(s, uend)
+                uend = uend2
+        return unit, uend, denominator
+
     # -- the scan -------------------------------------------------------------------
     def scan(self, s: str, claimed: list[tuple[int, int]] | None = None) -> list[Amount]:
+        """Every amount in folded text, in order, skipping numerals inside the ``claimed`` spans."""
         claimed = sorted(claimed or [])
         taken = _SpanSet(claimed)
         out: list[Amount] = []
@@ -145,35 +182,13 @@ class NumberScanner:
             if first is None:
                 continue
             value, end, english = first
-            value_max = None
-            # range: "80-90%", "từ 1 đến 2 tỷ đồng"
-            rm = _RANGE_WORDS.match(s, end)
-            if rm and (rm.group(0).strip() in "-–—" or s[max(0, m.start() - 4):m.start()].strip().endswith("từ")):
-                nm = NUMERAL.match(s, rm.end())
-                if nm and not taken.overlaps(nm.start(), nm.end()):
-                    second = self._scaled(s, nm)
-                    if second is not None:
-                        v2, end2, _ = second
-                        # "1 đến 2 tỷ": the scale of the upper end applies to both
-                        if end == m.end() and end2 != nm.end() and value < v2:
-                            value = value * (v2 / parse_numeral(nm.group(0)))
-                        if v2 > value:
-                            value_max, end = v2, end2
+            value, value_max, end = self._range(s, m, value, end, taken)
             unit, uend = self._unit(s, end)
             if english and unit == "count" and end == m.end():
                 continue  # "4.8" with nothing to vouch for a decimal: not a number we read
             denominator = None
             if unit == "count" and value_max is None and s.startswith("/", end):
-                dm = _DENOMINATOR.match(s, end + 1)
-                if dm and not taken.overlaps(dm.start(), dm.end()):
-                    try:
-                        denominator = (dm.start(), dm.end(), parse_numeral(dm.group(0)))
-                    except ValueError:
-                        denominator = None
-                    if denominator:
-                        uend = dm.end()
-                        unit, uend2 = self._unit(s, uend)
-                        uend = uend2
+                unit, uend, denominator = self._denominator(s, end, taken, unit, uend)
             out.append(Amount(m.start(), uend, value, value_max, unit, False, denominator))
             pos = uend
         return out

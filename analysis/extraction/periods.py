@@ -27,6 +27,7 @@ PLACEHOLDER_YEAR = 2000  # the dates of a phrase written without a year, until t
 
 @dataclass(frozen=True)
 class DateSpan:
+    """A date, month, time, year or year range found in folded text, with its position."""
     start: int
     end: int
     kind: str  # date | month | day_month | time | year | year_range
@@ -52,6 +53,7 @@ def _valid(d: int, m: int, y: int = 2000) -> date | None:
 
 
 def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -82,6 +84,15 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
             if m:
                 yield m
 
+    _full_and_ranges(matches, free, spans, taken)
+    _months_and_times(matches, free, spans, taken)
+    _counted_dates(folded, matches, free, followed_by_noun, spans, taken)
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def _full_and_ranges(matches, free, spans: list[DateSpan], taken: _TakenList) -> None:
+    """Add full dates (``30/6/2023``) and year ranges (``2018-2023``) to ``spans``."""
     for m in matches(_FULL):
         d = _valid(int(m.group(1)), int(m.group(3)), int(m.group(4)))
         if d:
@@ -91,6 +102,10 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
         if free(m.start(), m.end()):
             spans.append(DateSpan(m.start(), m.end(), "year_range", None, int(m.group(1))))
             taken.append((m.start(), m.end()))
+
+
+def _months_and_times(matches, free, spans: list[DateSpan], taken: _TakenList) -> None:
+    """Add months (``6/2023``) and times of day (``8h30``) to ``spans``."""
     for m in matches(_MONTH_YEAR):
         month = int(m.group(1))
         if 1 <= month <= 12 and free(m.start(), m.end()):
@@ -101,6 +116,11 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
         if int(m.group(1)) <= 23 and int(m.group(2)) <= 59 and free(m.start(), m.end()):
             spans.append(DateSpan(m.start(), m.end(), "time"))
             taken.append((m.start(), m.end()))
+
+
+def _counted_dates(folded: str, matches, free, followed_by_noun, spans: list[DateSpan],
+                   taken: _TakenList) -> None:
+    """Add days of a month (``30/6``) and years, unless a counted noun makes them a count."""
     for m in matches(_DAY_MONTH):
         d, mo = int(m.group(1)), int(m.group(2))
         if not _valid(d, mo) or not free(m.start(), m.end()):
@@ -118,8 +138,6 @@ def find_dates(folded: str, counted_noun: re.Pattern[str] | None = None) -> list
             continue  # 2000 hội viên is a count
         spans.append(DateSpan(m.start(), m.end(), "year", None, int(m.group(1))))
         taken.append((m.start(), m.end()))
-    spans.sort(key=lambda s: s.start)
-    return spans
 
 
 class _TakenList:
@@ -154,6 +172,7 @@ class Period:
 
     @property
     def yearless(self) -> bool:
+        """Whether the phrase names no year and needs the report year to be dated."""
         return self.year is None and self.kind not in ("asof_pub",)
 
     def resolve(self, report_year: int | None, published: date | None) -> Period:
@@ -214,6 +233,7 @@ def _make(kind: str, a: int, b: int, year: int, plan: bool, month: int | None = 
 
 
 def find_period_phrases(folded: str) -> list[Period]:
+    """Every period phrase in folded text (``6 tháng đầu năm``, ``năm 2023``…), not overlapping."""
     out: list[Period] = []
     taken = _TakenList()
     for (kind, pat), keys in zip(_PHRASES, _PHRASE_KEYS, strict=True):  # keys: a cheap test first
@@ -288,6 +308,7 @@ _EVENT = fold_re(r"(?:sáng|chiều|tối|trưa|ngày|hôm)\s+(?:ngày\s+)?(?:na
 
 @dataclass(frozen=True)
 class Dating:
+    """The article's date and report year, and how they were found."""
     published: date | None
     how: str  # sources.csv | text timestamp | event date | report period | unknown
     report_year: int | None

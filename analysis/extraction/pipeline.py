@@ -52,6 +52,7 @@ NUMERIC_COLUMNS = {"value", "value_max", "start", "end", "chars", "figures", "re
 
 @dataclass
 class Outcome:
+    """The result of extracting one article, or the error that stopped it."""
     source_id: str
     result: ArticleResult | None = None
     error: str = ""
@@ -59,6 +60,7 @@ class Outcome:
 
 @dataclass
 class RunSummary:
+    """What an extraction run did: outcomes, problems, counts and the folder written."""
     outcomes: list[Outcome] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # sources.csv and curation problems
     figures: int = 0
@@ -68,6 +70,7 @@ class RunSummary:
 
     @property
     def failed(self) -> list[Outcome]:
+        """The articles that could not be extracted."""
         return [o for o in self.outcomes if o.error]
 
 

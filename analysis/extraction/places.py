@@ -34,6 +34,7 @@ _ASSOC_BEFORE = fold_re(r"(?:hội khuyến học|khuyến học|hội)\s+(?:cá
 
 @dataclass(frozen=True)
 class Place:
+    """A place resolved against the reference tables: name, level and province."""
     name: str  # canonical, no administrative prefix
     level: str  # national | cluster | province | district | commune
     province: str  # the province on the article's date ('' for cluster and country)
@@ -42,6 +43,7 @@ class Place:
 
 @dataclass(frozen=True)
 class Mention:
+    """A place named in the text, with its position and the words around it."""
     start: int
     end: int
     place: Place | None  # None for an anaphor not yet resolved
@@ -75,6 +77,7 @@ class Gazetteer:
         self._matcher = NameMatcher(names)
 
     def province(self, name: str) -> Place:
+        """The province of this name as a Place."""
         return Place(name, "province", name)
 
     def by_prefix(self, prefix_level: str, name: str, context_province: str, context_district: str = "") -> Place:
@@ -101,6 +104,7 @@ class Gazetteer:
         return Place(clean, "province", clean, known=False)
 
     def is_known(self, name: str, prefix_level: str = "") -> bool:
+        """Whether the reference tables know the name (communes only with a commune prefix)."""
         key = fold(name)
         if key in self._folded_provinces or key in self.units.districts:
             return True
@@ -160,6 +164,7 @@ def read_aliases(path: Path = ALIASES_PATH) -> dict[str, str]:
 
 @cache
 def gazetteer(reference_dir: Path = REFERENCE_DIR) -> Gazetteer:
+    """The gazetteer built from the reference tables."""
     return Gazetteer(reference_dir)
 
 

@@ -247,6 +247,7 @@ class EntityReader:
 
 @dataclass(frozen=True)
 class TimedPhrase:
+    """A period phrase with its role in the sentence and the cue that decided it."""
     period: Period
     role: str  # asof | during | comparison | baseline | target | occasion
     cue: str = ""
@@ -284,6 +285,7 @@ def phrase_roles(phrases: list[Period], folded: str, kn, clause_of, sentence_of)
 
 @dataclass(frozen=True)
 class Dated:
+    """The period of a figure as ISO dates, with how it was decided and the words."""
     start: str
     end: str
     how: str  # during (own) | as-of (own) | baseline (own) | target horizon | document as-of | report period …
@@ -291,6 +293,7 @@ class Dated:
 
 
 def iso(d: date | None) -> str:
+    """The date as ISO text, or '' for None."""
     return d.isoformat() if d else ""
 
 
@@ -372,12 +375,10 @@ class PeriodReader:
             return None
         return Dated(iso(self.event), iso(self.event), "honours given at the event: its day")
 
-    def figure(self, a0: int, a1: int, clause, sent, para_start: int, stock: bool) -> Dated:
-        """Period of an actual (not target) figure."""
-        roles = ("during", "asof", "baseline")
-        # an as-of date in another clause does not make a flow cumulative
-        t = self.own(a0, a1, clause, sent, roles, roles if stock else ("during", "baseline"))
-        if t is None and stock:
+    def _no_own_phrase(self, para_start: int, sent, stock: bool) -> Dated:
+        """Period of an actual figure whose sentence has no time phrase of its own: an as-of date
+        or year opening its paragraph (stocks only), else the document's as-of date or report period."""
+        if stock:
             carried = [x for x in self._in(para_start, sent[0], ("asof",)) if x.period.kind == "asof"]
             if carried:
                 return Dated("", iso(carried[-1].period.period_end), "as-of date earlier in the paragraph",
@@ -386,10 +387,28 @@ class PeriodReader:
             if topic is not None:  # "Năm 2023, toàn huyện có … hội viên. Quỹ … đạt 18,6 tỷ": end of 2023
                 end = min(topic.period.period_end, self.as_of) if self.as_of else topic.period.period_end
                 return Dated("", iso(end), "year the paragraph opens with (Năm X, …)", self._words(topic))
+        if stock or self.report[1] is None:
+            return Dated("", iso(self.as_of), f"document as-of date ({self.as_of_how})")
+        return Dated(iso(self.report[0]), iso(self.report[1]), "document report period")
+
+    def _stock(self, t: TimedPhrase, end: date | None, words: str) -> Dated:
+        """Period of a stock read from a (non as-of) time phrase of its own sentence."""
+        p = t.period
+        if t.role == "baseline":
+            return Dated("", iso(end), "baseline year in the sentence", words)
+        if p.kind == "year" and p.period_start and _CARRIED_INTO.search(self.text, max(0, p.start - 20), p.start):
+            # "Số dư chuyển sang năm 2024": the balance closing the year before
+            return Dated("", iso(date(p.period_start.year - 1, 12, 31)), "balance carried into the year", words)
+        end = min(end, self.as_of) if end and self.as_of else end
+        return Dated("", iso(end), "stock read at the end of the period in the sentence", words)
+
+    def figure(self, a0: int, a1: int, clause, sent, para_start: int, stock: bool) -> Dated:
+        """Period of an actual (not target) figure."""
+        roles = ("during", "asof", "baseline")
+        # an as-of date in another clause does not make a flow cumulative
+        t = self.own(a0, a1, clause, sent, roles, roles if stock else ("during", "baseline"))
         if t is None:
-            if stock or self.report[1] is None:
-                return Dated("", iso(self.as_of), f"document as-of date ({self.as_of_how})")
-            return Dated(iso(self.report[0]), iso(self.report[1]), "document report period")
+            return self._no_own_phrase(para_start, sent, stock)
         p, words = t.period, self._words(t)
         if p.kind == "asof_pub":
             return Dated("", iso(self.as_of), f"'now' in the sentence: document as-of date ({self.as_of_how})", words)
@@ -397,13 +416,7 @@ class PeriodReader:
             return Dated("", iso(p.period_end or self.as_of), "as-of phrase in the sentence", words)
         end = p.period_end or self.as_of
         if stock:
-            if t.role == "baseline":
-                return Dated("", iso(end), "baseline year in the sentence", words)
-            if p.kind == "year" and p.period_start and _CARRIED_INTO.search(self.text, max(0, p.start - 20), p.start):
-                # "Số dư chuyển sang năm 2024": the balance closing the year before
-                return Dated("", iso(date(p.period_start.year - 1, 12, 31)), "balance carried into the year", words)
-            end = min(end, self.as_of) if end and self.as_of else end
-            return Dated("", iso(end), "stock read at the end of the period in the sentence", words)
+            return self._stock(t, end, words)
         start = p.period_start
         if end and self.as_of and p.kind == "term" and end > self.as_of:
             end = self.as_of  # a term still running: up to the article's date

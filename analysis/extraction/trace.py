@@ -15,6 +15,7 @@ TRACE_PATH_NAME = "figures_trace.csv"
 
 @dataclass(frozen=True)
 class TraceRow:
+    """How each field of one figure was decided: a row of figures_trace.csv."""
     source_id: str
     start: int
     metric: str
@@ -27,6 +28,7 @@ class TraceRow:
     fallback: str = ""  # "entity", "period" or both: decided by a default, to be checked first
 
     def row(self) -> dict:
+        """The trace as a dict of its fields."""
         return dict(self.__dict__)
 
 

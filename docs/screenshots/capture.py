@@ -32,6 +32,7 @@ SHOTS = {  # file name: (data set, report name, the heading the picture starts a
 
 
 def render(tmp: Path) -> dict[str, Path]:
+    """Render the pages to capture, in Vietnamese, from the fixture and the seeds; their folders."""
     from analysis import paths
     from analysis.cli import main
     from analysis.reports.render import render_grid
@@ -55,6 +56,7 @@ def render(tmp: Path) -> dict[str, Path]:
 
 
 def capture(sites: dict[str, Path]) -> None:
+    """Screenshot each page of SHOTS from its heading and save it as a 128-colour PNG here."""
     from PIL import Image
     from playwright.sync_api import sync_playwright
 
