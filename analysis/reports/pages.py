@@ -182,6 +182,35 @@ def intensity_table(tab: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str
     return table(pd.DataFrame(rows), cols, lang, caption=caption)
 
 
+def province_intensity_keys(df: pd.DataFrame, r) -> pd.DataFrame:
+    """The figure rows a province row rests on: the fund figures (provincial or of its districts)
+    of its period and the members count, from the row's sources."""
+    end = str(r["period"]).split("→")[-1].replace("as of", "").strip()
+    mine = df[(df["province"] == r["province"]) & df["source_id"].isin(list(r["sources"])) & (df["stage"] == "actual")]
+    funds = mine[(mine["metric"] == "fund_raised") & (mine["period_end"] == end)]
+    return pd.concat([funds, mine[mine["metric"] == "members"]])
+
+
+def province_intensity_table(rows: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
+    """One row per cluster province and fund period: the provincial figure, the sum of every
+    district (only when all are covered) or *partial* with the share of districts covered."""
+    if rows.empty:
+        return table(rows, [], lang)
+    out = []
+    for _, r in rows.iterrows():
+        k, _, n = str(r["districts_covered"]).partition("/")
+        status = label(f"ip_{r['status']}", lang).format(k=k, n=n, share=fmt.percent(100 * r["share_covered"], lang, 0))
+        out.append({"province": r["province"], "period": _period_from_label(r["period"], lang) if r["period"] else None,
+                    "status": status, "fund_vnd": fmt.bounded(r["fund_vnd"], "vnd", lang),
+                    "members": fmt.bounded(r["members"], "count", lang),
+                    "fund_per_member_vnd": fmt.bounded(r["fund_per_member_vnd"], "vnd", lang),
+                    "evidence": ev.links(province_intensity_keys(df, r)) if r["sources"] else None,
+                    "fund_per_inhabitant_vnd": fmt.bounded(r["fund_per_inhabitant_vnd"], "vnd", lang)})
+    cols = ["province", "period", "status", "fund_vnd", "members", "fund_per_member_vnd", "evidence",
+            "fund_per_inhabitant_vnd"]
+    return table(pd.DataFrame(out), cols, lang)
+
+
 def _flags(flags, lang: str) -> str:
     """The statistics' warnings on a row (over 100 %, awards above the fund…) in the page's words;
     an empty cell (not "—", which says an article is silent) when there is none."""
