@@ -303,7 +303,8 @@ def conversion_table(conv: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: s
     rows = []
     for _, r in conv.iterrows():
         figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"]) & (df["period_start"] == r["period_start"])
-                  & (df["period_end"] == r["period_end"]) & df["stage"].isin(["registered", "achieved"])]
+                  & (df["period_end"] == r["period_end"]) & df["stage"].isin(["registered", "achieved"])
+                  & df["source_id"].isin(list(r["source_ids"]))]  # the ids, never the display string
         rows.append({"entity": r["entity"], "metric": label(r["metric"], lang),
                      "period": fmt.period(r["period_start"], r["period_end"], lang),
                      "registered_count": fmt.bounded(r["registered"], "count", lang),
@@ -334,9 +335,7 @@ def targets_table(dist: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str)
     """Each stated target beside the latest outcome of the same area and indicator."""
     rows = []
     for _, r in dist.iterrows():
-        ids = r["source_ids"] if "source_ids" in r and isinstance(r["source_ids"], list) else \
-            [s.strip() for s in str(r["sources"]).split(";")]
-        figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"]) & df["source_id"].isin(ids)
+        figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"]) & df["source_id"].isin(list(r["source_ids"]))
                   & df["stage"].isin(["target", "achieved", "actual"])]
         unit = "percent" if str(r["metric"]).endswith("_rate") else "count"
         a, b = (str(r["target_period"]).split(" → ") + [""])[:2]
