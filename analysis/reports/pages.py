@@ -464,3 +464,45 @@ def source_gaps_view(articles: pd.DataFrame, lang: str) -> Markup:
     if gaps.empty:
         return prose("no_source_gaps", lang)
     return frame(gaps, ["source_id", "source_gap", "title", "outlet"], lang)
+
+
+# -- what a reviewer checks first (overview) ------------------------------------------------------
+
+def unknown_subgroups_view(unknown: pd.DataFrame, lang: str) -> Markup:
+    """Subgroup words the class table does not know, with how many rows use them and where."""
+    if unknown.empty:
+        return prose("no_unknown_subgroups", lang)
+    shown = pd.DataFrame({"word": unknown["word"].astype(str), "rows": [fmt.number(n, lang) for n in unknown["rows"]],
+                          "metric": [", ".join(label(m, lang) for m in str(ms).split(", ")) for ms in unknown["metrics"]],
+                          "sources": [", ".join(s) for s in unknown["sources"]]})
+    return frame(shown, ["word", "rows", "metric", "sources"], lang)
+
+
+def rejected_view(rejected: pd.DataFrame, lang: str) -> Markup:
+    """Rows the extractor produced that break the contract: the row, the rule, the article, the quote."""
+    if rejected.empty:
+        return prose("no_rejected", lang)
+    rows = rejected.astype(str)
+    shown = pd.DataFrame({
+        "rule": rows.get("rule", ""), "source_id": rows.get("source_id", ""), "entity": rows.get("entity", ""),
+        "metric": [label(m, lang) for m in rows.get("metric", pd.Series([""] * len(rows)))],
+        "value": rows.get("value", ""),
+        "period": [f"{a or '…'} → {b or '…'}" for a, b in zip(rows.get("period_start", ""), rows.get("period_end", ""),
+                                                              strict=False)],
+        "quote": rows.get("quote", ""), "stage": rows.get("stage", "")})
+    return frame(shown, ["rule", "source_id", "entity", "metric", "value", "period", "quote", "stage"], lang)
+
+
+def fallback_view(rows: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
+    """Figures whose entity or period came from a fallback, with how each was decided and the evidence."""
+    if rows.empty:
+        return prose("no_fallbacks", lang)
+    shown = pd.DataFrame({
+        "fallback": [", ".join(label(f"fallback_{w}", lang) for w in str(f).split()) for f in rows["fallback"]],
+        "entity": rows["entity"].astype(str), "metric": [label(m, lang) for m in rows["metric"]],
+        "value": [fmt.value(r["value"], r["unit"], lang, r["bound"], r["value_max"]) for _, r in rows.iterrows()],
+        "period": [fmt.period(r["period_start"], r["period_end"], lang) for _, r in rows.iterrows()],
+        "evidence": [ev.links(r) for _, r in rows.iterrows()],
+        "entity_how": [f"{h} ({w})" if w else h for h, w in zip(rows["entity_how"], rows["entity_words"], strict=True)],
+        "period_how": [f"{h} ({w})" if w else h for h, w in zip(rows["period_how"], rows["period_words"], strict=True)]})
+    return table(shown, ["fallback", "entity", "metric", "value", "period", "evidence", "entity_how", "period_how"], lang)
