@@ -1,3 +1,4 @@
+"""`python -m analysis` is the `khuyenhoc` command."""
 import sys
 
 from analysis.cli import main

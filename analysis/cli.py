@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one verb of the `khuyenhoc` command; the return value is the exit status."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)

@@ -11,6 +11,7 @@ KNOWLEDGE_DIR = PACKAGE_DIR / "knowledge"
 
 
 def project_root() -> Path:
+    """The project root: `KHUYENHOC_ROOT`, else the nearest folder up with `pyproject.toml` and `data/`."""
     env = os.environ.get("KHUYENHOC_ROOT")
     if env:
         return Path(env).resolve()

@@ -36,6 +36,7 @@ def _overlap(g: dict, p: dict) -> int:
 
 
 def match(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
+    """Pair gold and predicted rows one to one (same article, metric, unit, value within 0.5 %)."""
     candidates = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
@@ -58,6 +59,8 @@ def match(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
 
 @dataclass
 class Score:
+    """Counts of one scoring run and the measures derived from them."""
+
     truth: int
     predicted: int
     matched: int
@@ -65,14 +68,17 @@ class Score:
 
     @property
     def precision(self) -> float:
+        """Matched share of the predicted rows."""
         return self.matched / self.predicted if self.predicted else 0.0
 
     @property
     def recall(self) -> float:
+        """Matched share of the gold rows."""
         return self.matched / self.truth if self.truth else 0.0
 
     @property
     def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 

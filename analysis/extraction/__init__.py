@@ -1,0 +1,1 @@
+"""Article → rows: decoding, numbers, cue tables, places, periods, the article reader, the batch pipeline, curation."""

@@ -46,6 +46,8 @@ class AddError(ValueError):
 
 @dataclass
 class Added:
+    """One file taken in by `khuyenhoc add`: where it came from and what it became."""
+
     source_id: str
     path: str  # the file given
     kind: str

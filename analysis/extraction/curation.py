@@ -40,6 +40,8 @@ _NUMERIC = {f.name: f.dtype for f in FIELDS if f.dtype in ("int", "float")}
 
 @dataclass
 class LogEntry:
+    """One line of `curation_log.csv`: a curated row and what became of it."""
+
     file: str
     line: int
     source_id: str
@@ -50,6 +52,7 @@ class LogEntry:
     detail: str
 
     def row(self) -> dict:
+        """The entry as a CSV row."""
         return self.__dict__.copy()
 
 

@@ -25,6 +25,8 @@ from analysis.extraction.textio import ArticleError, decode_bytes
 
 @dataclass(frozen=True)
 class SourceField:
+    """One column of `sources.csv`: its name, whether it is owed, and what it means."""
+
     name: str
     required: bool
     meaning: str

@@ -1,0 +1,1 @@
+"""Notebooks into pages: formatting, escaping, tables, charts, the report grid and its renderer."""

@@ -62,6 +62,7 @@ class ChecksumError(ValueError):
 
 
 def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes."""
     return hashlib.sha256(data).hexdigest()
 
 

@@ -32,6 +32,8 @@ SCHEMA_VERSION = "1.0"
 
 @dataclass(frozen=True)
 class Field:
+    """One column of the figures contract, as the schema, the data package and `Figure` see it."""
+
     name: str
     dtype: str  # str | float | int | date
     required: bool  # a value is owed on every row
