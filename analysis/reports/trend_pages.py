@@ -105,9 +105,10 @@ def headline_chart(g: pd.DataFrame, keys: list, unit: str, title: str, lang: str
                    edgecolors="#d55e00", linewidths=1.6, zorder=4)
     viz.year_axis(ax, lang, list(pts["x"]))
     viz.value_axis(ax, unit, lang, list(pts["y"]) + list(pts["y_max"].dropna()), name=label(g["metric"].iloc[0], lang))
-    ax.set_ylim(bottom=0)
+    top = max(list(pts["y"]) + list(pts["y_max"].dropna()))
+    ax.set_ylim(0, top * 1.15 if top > 0 else 1)  # room above the highest marker and for the legend
     ax.set_title(title)
-    viz.bound_legend(ax, pts["bound"], lang)
+    viz.bound_legend(ax, pts["bound"], lang, loc="lower right")
     alt = label("alt_headline", lang).format(title=title, n=len(pts), conflicts=len(bad))
     return viz.Chart(viz._close(fig), alt, viz.source_line(lang, ev.links(keys)), pts[["x", "y", "bound"]])
 
