@@ -43,8 +43,8 @@ figures: $(STAMP) ## extract data/raw → data/processed/figures.csv (+ residue,
 reports: figures ## set up, extract, render every report to reports/*.html
 	$(BIN)/khuyenhoc render
 
-test: $(STAMP) ## the whole test suite (unit, seeds, notebooks, browser)
-	$(BIN)/python -m pytest
+test: $(STAMP) ## the whole test suite (unit, seeds, notebooks, browser), with coverage
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 test-fast: $(STAMP) ## unit tests only
 	$(BIN)/python -m pytest tests/unit -q

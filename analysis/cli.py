@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     rn.add_argument("--force", action="store_true", help="render every report even if unchanged")
     rn.add_argument("--only", action="append", default=[], help="render only these report names")
     rn.add_argument("--timeout", type=float, default=None, help="wall-clock limit per report, seconds")
+    rn.add_argument("--figures", dest="figures_csv", type=Path, default=None, help="figures.csv to render from")
+    rn.add_argument("--notebooks", dest="notebooks_dir", type=Path, default=None, help="folder of the notebooks")
+    rn.add_argument("--lang", dest="langs", action="append", default=None,
+                    help="render only these languages (vi, en; default: the grid's [grid] langs)")
     rn.add_argument("--scheduler", default="", metavar="ADDRESS",
                     help="render on a Dask cluster: its scheduler address (tcp://host:8786), or 'local'")
 

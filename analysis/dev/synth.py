@@ -2,7 +2,10 @@
 
 For benchmarks (throughput at 1 000–10 000 articles) and for watching that the extractor's F1
 does not fall as the corpus grows. Wording, places, periods, qualifiers and amounts vary;
-numbers that are not figures (dates, years, attendees, anniversaries, changes) are planted too.
+numbers that are not figures (dates, years, attendees, anniversaries, changes) are planted too,
+and so are the shapes real reports use: label-and-value lists under a header line, undated
+articles, districts reported one by one in a province's report (each its own entity in the
+truth), a level stated with its change against an earlier year.
 The same seed gives the same corpus, byte for byte.
 """
 
@@ -25,6 +28,17 @@ PLACES = [  # (prefix, name, level, province)
     ("tỉnh", "Vĩnh Phúc", "province", "Vĩnh Phúc"), ("tỉnh", "Bắc Kạn", "province", "Bắc Kạn"),
     ("tỉnh", "Thái Nguyên", "province", "Thái Nguyên"), ("tỉnh", "Cần Thơ", "province", "Cần Thơ"),
 ]
+# districts of each province (as they were before July 2025), named as sub-units in a province's report
+SUBUNITS = {
+    "Thái Bình": [("huyện", "Đông Hưng"), ("huyện", "Kiến Xương"), ("huyện", "Vũ Thư")],
+    "Nam Định": [("huyện", "Hải Hậu"), ("huyện", "Ý Yên"), ("huyện", "Xuân Trường")],
+    "Hà Nam": [("huyện", "Kim Bảng"), ("huyện", "Lý Nhân"), ("huyện", "Thanh Liêm")],
+    "Hưng Yên": [("huyện", "Văn Lâm"), ("huyện", "Khoái Châu"), ("huyện", "Tiên Lữ")],
+    "Vĩnh Phúc": [("huyện", "Tam Dương"), ("huyện", "Lập Thạch"), ("huyện", "Yên Lạc")],
+    "Bắc Kạn": [("huyện", "Ba Bể"), ("huyện", "Chợ Đồn"), ("huyện", "Na Rì")],
+    "Thái Nguyên": [("huyện", "Đại Từ"), ("huyện", "Phú Bình"), ("huyện", "Định Hóa")],
+    "Cần Thơ": [("quận", "Ninh Kiều"), ("huyện", "Phong Điền"), ("huyện", "Cờ Đỏ")],
+}
 QUALIFIERS = [("", "exact")] * 5 + [("trên ", "at_least"), ("hơn ", "at_least"), ("gần ", "at_most"),
                                      ("khoảng ", "approx")]
 LEADS = ["Năm {y}, ", "Trong năm {y}, ", "Tính đến nay, ", "Hiện nay, ", "", "Đến nay, "]
@@ -124,6 +138,50 @@ def _sentences(rng: random.Random, year: int) -> list[tuple[str, list[dict]]]:
     return out
 
 
+def _row(metric, value, unit, stage="actual", bound="exact", value_max=None, **where) -> dict:
+    return {"metric": metric, "value": value, "unit": unit, "stage": stage, "bound": bound,
+            "value_max": value_max, **where}
+
+
+def _label_list(rng: random.Random, year: int) -> tuple[str, list[dict]]:
+    """A header line and label-and-value items (``- Số hội viên: 12.345 người;``), as reports list
+    their results."""
+    items, rows = [], []
+    n = rng.randint(2_000, 300_000)
+    items.append(f"- Số hội viên: {grouped(n)} người")
+    rows.append(_row("members", n, "count"))
+    f_ = rng.randint(1_000, 90_000)
+    items.append(f"- Số gia đình đăng ký gia đình học tập: {grouped(f_)} gia đình")
+    rows.append(_row("learning_families", f_, "count", "registered"))
+    p = rng.randint(60, 98)
+    tenth = rng.randint(1, 9)
+    items.append(f"- Tỷ lệ gia đình học tập: {p},{tenth}%")
+    rows.append(_row("learning_families_rate", p + tenth / 10, "percent", "achieved"))
+    text, value = money(rng)
+    items.append(f"- Quỹ khuyến học các cấp: {text}")
+    rows.append(_row("fund_raised", value, "vnd"))
+    keep = sorted(rng.sample(range(len(items)), k=rng.randint(2, len(items))))
+    header = rng.choice([f"Kết quả nổi bật năm {year}:", f"Một số kết quả chính trong năm {year}:"])
+    lines = [items[k] + (";" if j < len(keep) - 1 else ".") for j, k in enumerate(keep)]
+    return "\n".join([header, *lines]), [rows[k] for k in keep]
+
+
+def _sub_units(rng: random.Random, province: str) -> tuple[str, list[dict]]:
+    """Districts of a province reported one by one: each figure is the district's own."""
+    (p1, d1), (p2, d2) = rng.sample(SUBUNITS[province], k=2)
+    a, b = rng.randint(5_000, 60_000), rng.randint(5_000, 60_000)
+    text = f"Trong đó, {p1} {d1} có {grouped(a)} hội viên, {p2} {d2} có {grouped(b)} hội viên."
+    return text, [_row("members", a, "count", entity=d1, level="district", province=province),
+                  _row("members", b, "count", entity=d2, level="district", province=province)]
+
+
+def _comparison(rng: random.Random, year: int) -> tuple[str, list[dict]]:
+    """A level with its change against an earlier year: the level is a figure, the change is not."""
+    c, up = rng.randint(50, 3_000), rng.randint(5, 200)
+    return (f"Số dòng họ học tập là {grouped(c)}, tăng {up} dòng họ so với năm {year - 1}.",
+            [_row("learning_clans", c, "count", "achieved")])
+
+
 def make_article(rng: random.Random, index: int) -> tuple[str, dict, list[dict]]:
     prefix, name, level, province = rng.choice(PLACES)
     year = rng.randint(2016, 2024)
@@ -132,11 +190,15 @@ def make_article(rng: random.Random, index: int) -> tuple[str, dict, list[dict]]
     kind = rng.choice(["tổng kết công tác khuyến học năm", "triển khai nhiệm vụ sau tổng kết năm"])
     title = f"Hội Khuyến học {area} {kind} {year}"
     day, month = rng.randint(1, 28), rng.choice([12, 1])
-    lines = [title, "", f"Ngày {day}/{month}/{year + (1 if month == 1 else 0)}, Hội Khuyến học {area} tổ chức "
-                        f"hội nghị tổng kết công tác khuyến học năm {year}."]
+    dated = rng.random() < 0.7  # undated articles: no day in the text, no date in sources.csv
+    when = f"Ngày {day}/{month}/{year + (1 if month == 1 else 0)}" if dated else rng.choice(["Sáng nay", "Vừa qua"])
+    lines = [title, "", f"{when}, Hội Khuyến học {area} tổ chức hội nghị tổng kết công tác khuyến học năm {year}."]
     truth = []
     body = []
-    chosen = rng.sample(_sentences(rng, year), k=rng.randint(9, 15))
+    candidates = _sentences(rng, year) + [_comparison(rng, year)]
+    if level == "province":
+        candidates.append(_sub_units(rng, province))
+    chosen = rng.sample(candidates, k=rng.randint(9, 15))
     short = prefix if prefix != "tỉnh" else "tỉnh"
     for text, rows in chosen:
         body.append(text.replace("{area}", short))
@@ -151,12 +213,18 @@ def make_article(rng: random.Random, index: int) -> tuple[str, dict, list[dict]]
             cur = []
     if cur:
         paragraphs.append(" ".join(cur))
+    if rng.random() < 0.5:
+        listing, rows = _label_list(rng, year)
+        paragraphs.insert(rng.randint(0, len(paragraphs)), listing)
+        truth += rows
     lines += ["", *[p for para in paragraphs for p in (para, "")]]
     lines.append(rng.choice(["PV", "Thu Hòa", "Hoàng Thạc", "Minh Anh"]))
     text = "\n".join(lines) + "\n"
     meta = {"source_id": source_id, "title": title, "outlet": "synthetic", "published": "", "url": ""}
     for r in truth:
-        r.update({"source_id": source_id, "entity": name, "level": level, "province": province, "optional": "false"})
+        r.update({"source_id": source_id, "optional": "false"})
+        for k, v in (("entity", name), ("level", level), ("province", province)):
+            r.setdefault(k, v)
     return text, meta, truth
 
 

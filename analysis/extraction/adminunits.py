@@ -10,10 +10,12 @@ the cost of looking for 760 names stays linear in the text.
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import ahocorasick
 
@@ -33,6 +35,13 @@ class Unit:
 
 
 def _dataset_path():
+    """The package's ``dataset.db``, found without importing the package (its ``__init__`` loads
+    the address parsers, shapely and ~170 regular expressions: a second per worker process)."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
+        if path.is_file():
+            return path
     return resources.files("vietnamadminunits") / "data" / "dataset.db"
 
 

@@ -308,7 +308,8 @@ def event_year(genre: str, headline: str, phrases: list[Period], all_phrases: li
     reviewed = _reviewed(phrases)
     if not reviewed:
         return lambda month, day: None
-    years = [p for p in reviewed if p.kind != "school_year"]
+    # the same preference as report_period: a year or half reviewed before a term named in passing
+    years = [p for kinds in (("year", "h1", "h2", "m9", "q"), ("term",)) for p in reviewed if p.kind in kinds]
     p = years[0] if years else reviewed[0]
     end = p.period_end
     if p.kind == "school_year":

@@ -31,7 +31,7 @@ from analysis.extraction.periods import (
     infer_dating,
 )
 from analysis.extraction.places import Gazetteer, Mention, Place, find_mentions, gazetteer
-from analysis.extraction.roles import Dated, EntityReader, PeriodReader, phrase_roles
+from analysis.extraction.roles import SHARED, Dated, EntityReader, PeriodReader, phrase_roles
 from analysis.extraction.spans import Spans
 from analysis.extraction.textio import QUOTE_LIMIT, ArticleError, quote_window, read_article
 from analysis.extraction.trace import TraceRow, fallback_of
@@ -66,6 +66,14 @@ _LABEL_METRICS = {"members", "associations", "branches", "promoting_clans", "lea
                   "award_recipients"}
 _SHARE_OF = fold_re(r"(?:số\s+|các\s+|tổng số\s+)?")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
+# adverbs and auxiliaries before "có" are not part of the units' noun phrase ("xã, phường đã có …")
+_MANAGED = fold_re(r"(?<!\w)(?:do|của)\s+([^\d,;.:]{2,30}?\s+quản lí)")
+_CLANS_FUND = fold_re(r"(?<!\w)dòng họ(?:\s+[^\d,;.:]{0,25})?\s+(?:có|lập|xây dựng)\s+quỹ")
+_ITEM_GAP = re.compile(r"\s*:?\s*\(?\s*")  # between a sub-unit's name and its value
+_ITEM_SEP = re.compile(r"[\s)]*[,;]\s*(?:và\s+|trong đó\s*:?\s*|riêng\s+)?|[\s)]+và\s+")  # between two items of a list
+_OF_REGISTERED = fold_re(r"\s*(?:tổng\s+)?số\s+[^\d,;.:]{1,25}?\s*$")
+_ELLIPTICAL_ITEM = fold_re(r"\s*(?:đồng|đ)?\s*[,;]\s*(?:và\s+)?(?:của|ở|tại)?\s*[^,;.:]*$")
+_TRAILING_VERB = re.compile(r"(?:\s+(?:đã|đều|cũng|vẫn|nay|hiện|đã được|được|hiện nay))+\s*$", re.IGNORECASE)
 _ABBREV = re.compile(r"(?:^|[\s(])(?:tp|tx|ts|ths|pgs|gs|bs|th\.s|nxb|st|tt)$", re.IGNORECASE)
 
 
@@ -223,6 +231,8 @@ class Grammar:
         self.passive_award = re.compile(fold("(?:được|đã được)") + r"\s+" + w("passive_award"))
         self.reaches = re.compile(r"(?:^|\s)" + fold("đạt") + r"\s*" + qualifier + r"?\s*$")
         self.gave = re.compile(r"[^;]{0,60}?" + w("gave"))  # within the clause (dots group digits)
+        # the giving verb right after the counted noun: "22 doanh nghiệp đóng góp …" (the givers)
+        self.gave_now = re.compile(r"\s*(?:" + fold("đã") + r"\s+)?" + w("gave"))
         self.raising_before = re.compile(w("raising") + r"(?:\s+" + fold("được") + r")?\s+$")
         self.link = re.compile(w("link") + r"\s*" + qualifier + r"?\s*$")
 
@@ -483,7 +493,7 @@ class _Article:
         m = self.ex.grammar.has_branch.match(f, hs) if cls in ("@unit", "@community", "@place", "@clan") else None
         if m is None:
             return False
-        d.metric = "associations" if m.group(0).endswith("hội khuyến học") else "branches"
+        d.metric = "associations" if m.group(0).endswith(fold("hội khuyến học")) else "branches"
         if m.group(0).endswith(fold("trung tâm học tập cộng đồng")):
             d.metric = "learning_centres"
         if cls == "@clan":
@@ -491,7 +501,8 @@ class _Article:
         elif m.group(0).endswith(fold("quỹ khuyến học")):
             d.reason = "a unit with its own fund, not a metric of the vocabulary"
             return True
-        d.subgroup = "" if cls == "@clan" else self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])].strip(" ,")
+        sub = self.text[hs:m.start(0) + len(m.group(0).rsplit(" có ", 1)[0])]
+        d.subgroup = "" if cls == "@clan" else _TRAILING_VERB.sub("", sub).strip(" ,")
         return True
 
     def _count_honoured(self, sl: Slot, d: _Decision) -> bool:
@@ -499,6 +510,8 @@ class _Article:
         f, kn, cls, g = self.folded, self.kn, sl.cls, self.ex.grammar
         if not (cls in _RECIPIENT_CLASSES or (sl.model and cls is None)):
             return False
+        if cls in _DONOR_CLASSES and g.gave_now.match(f, d.noun_end):
+            return False  # they gave: donors, whatever was handed out earlier in the sentence
         award = self._award_context(sl.s, sl.a.start)
         after_award = kn.first("context", f, d.noun_end, min(sl.h1, d.noun_end + 40))
         passive_award = bool((after_award and after_award.value == "award"
@@ -576,11 +589,36 @@ class _Article:
         """``Số hội viên: 12.500``, ``tổng số hội viên là 12.500 người``, ``Số gia đình đăng ký “GĐHT”: 1.942``."""
         if sl.cls not in (None, "@person", "@family", "@clan", "@community", "@unit", "@place"):
             return False
-        label = self._label_metric(sl.i, sl.a, sl.s)
+        label = self._label_metric(sl.i, sl.a, sl.s) or self._list_item_metric(sl.i, sl.a, sl.s)
         if label is None:
             return False
         d.metric, d.how = label
         return True
+
+    def _place_before(self, pos: int) -> Mention | None:
+        """A unit named right before ``pos`` (``huyện Kim Bảng 26.800``, ``huyện A: 1.200``,
+        ``A (1.200)``): the item label of a list of sub-units and their values."""
+        starts = self.entities.starts
+        k = bisect.bisect_left(starts, pos) - 1
+        if k < 0:
+            return None
+        m = self.entities.mentions[k]
+        if m.place is None or m.anaphor or m.in_title or m.end > pos:
+            return None
+        return m if _ITEM_GAP.fullmatch(self.text, m.end, pos) else None
+
+    def _list_item_metric(self, i: int, a: Amount, s: Sentence) -> tuple[str, str] | None:
+        """``…: thành phố A 21.300, thị xã B 24.120 và huyện C 26.800``, ``… 31.200 hội viên; xã
+        A 2.140, xã B 1.985``: a sub-unit's bare value right after the figure before it in the same
+        sentence takes that figure's metric."""
+        m = self._place_before(a.start)
+        prev = self.decisions.get(i - 1)
+        if m is None or prev is None or prev.figure is None or prev.amount.start < s.start:
+            return None
+        gap = self.folded[max(prev.amount.end, prev.noun_end):m.start]
+        if not _ITEM_SEP.fullmatch(gap):
+            return None
+        return prev.metric, "list item: the metric of the unit's value before it"
 
     def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> str | None:
         """A generic noun (hộ, dòng họ, thôn) followed in its clause by a stage word, in a sentence
@@ -610,6 +648,9 @@ class _Article:
         f, kn = self.folded, self.kn
         lo = max(self._prev_end(i, s), a.start - 90)
         link = self.ex.grammar.link.search(f, lo, a.start)
+        unit = self._place_before(a.start) if link is None else None
+        if unit is not None:  # "Số hội viên phân theo địa phương: thành phố A 21.300"
+            link = self.ex.grammar.link.search(f, lo, unit.start)
         if link is None:
             return None
         found = kn.find("model", f, lo, link.start()) + kn.find("noun", f, lo, link.start())
@@ -631,6 +672,42 @@ class _Article:
         return None
 
     def _classify_money(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
+        self._classify_money_whole(a, s, h0, h1, d)
+        if d.metric == "fund_raised" and not d.subgroup and self._sibling_balance(a, s):
+            d.subgroup, d.how = "số dư quỹ", "elliptical item after a balance (…đạt 45 tỷ, của tỉnh B 70 tỷ)"
+        if d.metric == "fund_raised" and d.subgroup == "số dư quỹ":
+            d.balance = True
+            part = self._fund_part(a, s)
+            if part:  # "quỹ do tỉnh Hội quản lý là 3,2 tỷ", "các dòng họ … có quỹ … 1,4 tỷ": a part
+                d.subgroup = part
+
+    def _sibling_balance(self, a: Amount, s: Sentence) -> bool:
+        """``Quỹ … của tỉnh A đạt 45 tỷ đồng, của tỉnh B gần 70 tỷ đồng``: an item that repeats
+        the one before it with its verb left out is read the same way (a balance)."""
+        k = bisect.bisect_left(self._amount_starts, a.start) - 1
+        prev = self.decisions.get(k)
+        if prev is None or prev.figure is None or not prev.balance or prev.amount.start < s.start:
+            return False
+        gap = self.folded[prev.amount.end:a.start]
+        return len(gap) <= 45 and _ELLIPTICAL_ITEM.match(gap) is not None and \
+            not self.kn.find("context", gap) and not re.search(r"\d", gap)
+
+    def _fund_part(self, a: Amount, s: Sentence) -> str:
+        """The part of the fund a balance is of: the holder that manages it (``quỹ do tỉnh Hội
+        quản lý``) or the clans whose funds it sums (``các dòng họ … có quỹ khuyến học``)."""
+        f = self.folded
+        c0 = self._clause_of(s, a.start)[0]
+        fund = f.rfind(fold("quỹ"), c0, a.start)
+        if fund < 0:
+            return ""
+        m = _MANAGED.search(f, fund, a.start)
+        if m:
+            return " ".join(self.text[m.start(1):m.end()].split())
+        if _CLANS_FUND.search(f, c0, fund + len(fold("quỹ"))):
+            return "dòng họ"
+        return ""
+
+    def _classify_money_whole(self, a: Amount, s: Sentence, h0: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
         per = kn.first("per_unit", f, max(s.start, a.start - 30), min(h1, a.end + 12))
         if per and (per.end <= a.start or per.start == a.end or f[a.end:per.start].isspace()) and \
@@ -746,6 +823,9 @@ class _Article:
         nxt = self._amount_starts[i + 1] if i + 1 < len(self._amount_starts) else None
         placed = self.entities.entity(a.start, a.end, s.start, s.end, self._clause_of(s, a.start)[1], nxt)
         place = placed.place
+        if place is None and placed.how == SHARED:
+            self._residue(a.start, a.end, f"{SHARED} ({placed.words}): not one unit's figure")
+            return
         stage, stage_how = self._stage(i, a, s, d, h0, h1)
         bound, bstart = self._bound(a, s)
         dated = self._period(a, s, metric, d, stage)
@@ -791,12 +871,20 @@ class _Article:
         for st in kn.find("stage", f, h0, head_end):
             if st.cue == "đạt" and self._amount_follows(st.end):
                 continue  # "48.216 hộ (đạt 92,4%)": đạt means "reaches"
+            if a.unit == "percent" and st.value == "registered" and _OF_REGISTERED.match(f, a.end, st.start):
+                continue  # "92% số đơn vị đăng ký": the registered ones are the base of the share
             return st.value, f"stage word after it: {st.cue}"
-        # the sentence before it, skipping "đạt" right before a number ("đạt 99,81%": reaches)
-        for m in reversed(kn.find("stage", f, s.start, a.start)):
-            if m.cue == "đạt" and self._amount_follows(m.end):
-                continue  # "Vĩnh Phúc đạt 99,81%": đạt means "reaches", not a stage
-            return m.value, f"stage word before it: {m.cue}"
+        # its clause before it, skipping "đạt" right before a number ("đạt 99,81%": reaches); a
+        # ";" ends the stage's scope when the new clause names what it counts ("…đăng ký…;
+        # tỷ lệ dòng họ học tập đạt 78,5%"), not when it only lists more units ("; Thái Bình 94%")
+        c0 = self._clause_of(s, a.start)[0]
+        own_label = f.find(fold("tỉ lệ"), c0, a.start) >= 0 or kn.find("model", f, c0, a.start) \
+            or kn.find("noun", f, c0, a.start)
+        for lo, hi in ((c0, a.start), (s.start, c0) if not own_label else (c0, c0)):
+            for m in reversed(kn.find("stage", f, lo, hi)):
+                if m.cue == "đạt" and self._amount_follows(m.end):
+                    continue  # "Vĩnh Phúc đạt 99,81%": đạt means "reaches", not a stage
+                return m.value, f"stage word before it: {m.cue}"
         return "achieved", "bare 'có X <model>' (default achieved)"
 
     def _target(self, a: Amount, s: Sentence) -> Match | None:
@@ -866,7 +954,7 @@ class _Article:
         if stage == "target":
             return self.periods.target(a.start, a.end, clause, (s.start, s.end), para)
         para = self.text.rfind("\n", 0, a.start) + 1  # an as-of date carries within its line only
-        stock = metric in STOCK_METRICS or (metric == "fund_raised" and d.subgroup == "số dư quỹ")
+        stock = metric in STOCK_METRICS or (metric == "fund_raised" and d.balance)
         if metric == "award_recipients" and self.doc.genre == "congress" and \
                 self.kn.first("at_event", self.folded, s.start, a.start):
             at = self.periods.at_event()
@@ -922,6 +1010,7 @@ class _Decision:
     model_end: int = 0
     how: str = ""
     figure: Figure | None = None
+    balance: bool = False  # a fund's balance (a stock), whole or part
 
 
 _DATE_REASON = {"date": "date", "month": "date (month)", "day_month": "date (day/month)",

@@ -4,6 +4,9 @@ Cue words are data: one row a cue (``kind, cue, value``), with an optional examp
 and what it should yield (checked by ``tests/unit/test_knowledge.py``). Code never spells a
 cue word itself; it asks this module for the matches of a kind in a stretch of text.
 
+Each kind's cues compile into one trie regex; for a whole article, one Aho–Corasick automaton
+over every kind's cues finds the same matches in one pass (:class:`CueIndex`).
+
 Matching runs on :func:`fold`-ed text, which has exactly the length of the original, so a
 match's offsets are offsets in the normalised article.
 """
@@ -14,8 +17,9 @@ import bisect
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from analysis.extraction.spans import Spans
 from analysis.paths import KNOWLEDGE_DIR
@@ -24,6 +28,7 @@ CUES_PATH = KNOWLEDGE_DIR / "cues.csv"
 
 # y and i are interchangeable in Vietnamese spelling (kỳ/kì, tỷ/tỉ, quỹ/quĩ, ký/kí).
 _Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+_Y_PAIRS = tuple(zip("yýỳỷỹỵ", "iíìỉĩị", strict=True))
 # Old-style tone placement (hoà, uỷ, thoả) vs new-style (hòa, ủy, thỏa): both fold to one form.
 _TONES = {
     "a": "àáảãạ", "e": "èéẻẽẹ", "i": "ìíỉĩị",
@@ -45,7 +50,9 @@ def fold(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer: keep 1:1 mapping
         low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    low = low.translate(_Y_TO_I)
+    for y, i in _Y_PAIRS:  # six replaces in C beat one translate through a dict
+        if y in low:
+            low = low.replace(y, i)
     return _OLD_STYLE_RE.sub(lambda m: _OLD_STYLE[m.group(0)], low)
 
 
@@ -63,8 +70,10 @@ class Cue:
     expect: str
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A cue found in folded text: its span, the table's value and the cue as matched (a named
+    tuple: made for every match of every kind, it is the cheapest immutable record)."""
+
     start: int
     end: int
     value: str
@@ -153,9 +162,37 @@ class Knowledge(_Lookups):
         for row in rows:
             self._by_kind.setdefault(row.kind, {})[fold(row.cue)] = row.value
         self._patterns = {k: _boundary_pattern(list(v)) for k, v in self._by_kind.items()}
+        # cues already written with single spaces: a match equal to one needs no re-spacing
+        self._plain = {k: frozenset(c for c in v if " ".join(c.split()) == c) for k, v in self._by_kind.items()}
 
     def kinds(self) -> list[str]:
         return sorted(self._by_kind)
+
+    @cached_property
+    def _automaton(self):
+        """One Aho–Corasick automaton over the cues of every kind whose cues are plain words
+        (single spaces), built once per process: folded cue → the kinds it belongs to."""
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        kinds_of: dict[str, list[str]] = {}
+        for kind, table in self._by_kind.items():
+            if kind.removeprefix("not_") not in AUTOMATON_KINDS:
+                continue  # asked about only in windows, or used only as grammar: its regex serves
+            if all(c in self._plain[kind] and c == c.strip() and c for c in table):
+                for cue in table:
+                    kinds_of.setdefault(cue, []).append(kind)
+        for cue, kinds in kinds_of.items():
+            auto.add_word(cue, (cue, tuple(kinds)))
+        auto.make_automaton()
+        return auto, frozenset(k for ks in kinds_of.values() for k in ks)
+
+    def scan_all(self, folded: str) -> _AllMatches:
+        """Every kind's whole-text matches at once (one automaton pass): ``.find(kind)`` gives
+        exactly what :meth:`find` over the whole of ``folded`` gives, or None for a kind whose
+        cues are not plain words (left to its regex)."""
+        auto, served = self._automaton
+        return _AllMatches(self, folded, auto, served)
 
     def values(self, kind: str) -> dict[str, str]:
         """Folded cue → value for one kind."""
@@ -176,11 +213,22 @@ class Knowledge(_Lookups):
         if pat is None:
             return []
         end = len(folded) if end is None else end
-        table = self._by_kind[kind]
+        table, plain = self._by_kind[kind], self._plain[kind]
         out = []
-        for m in _scan(pat, folded, start, end):
-            key = " ".join(m.group(0).split())
-            out.append(Match(m.start(), m.end(), table.get(key, ""), key))
+        search, pos = pat.search, start
+        while True:  # _scan, inlined: this loop runs for every cue of every article
+            m = search(folded, pos, end)
+            if m is None:
+                break
+            a, b = m.span()
+            if a == 0 or not folded[a].isalnum() or not (folded[a - 1].isalpha() or folded[a - 1] == "_"):
+                key = m.group()
+                if key not in plain:
+                    key = " ".join(key.split())
+                out.append(Match(a, b, table.get(key, ""), key))
+                pos = b if b > a else a + 1
+            else:
+                pos = a + 1
         exceptions = self._patterns.get("not_" + kind)
         if out and exceptions is not None:  # "đạt chỉ tiêu" is not a target, "tăng cường" no change
             lo, hi = max(0, start - 20), min(len(folded), end + 20)
@@ -196,8 +244,88 @@ class Knowledge(_Lookups):
         m = pat.match(folded, pos, len(folded) if end is None else end)
         if not m or not _starts_word(folded, pos):
             return None
-        key = " ".join(m.group(0).split())
+        key = m.group()
+        if key not in self._plain[kind]:
+            key = " ".join(key.split())
         return Match(m.start(), m.end(), self._by_kind[kind].get(key, ""), key)
+
+
+# The kinds an article's cue index asks for over the whole text (their exceptions, not_<kind>,
+# come along). A kind left out is still found, by its own regex; the list only decides which
+# kinds share the one automaton pass, so short grammar words (có, là, một, %) do not crowd it.
+AUTOMATON_KINDS = frozenset({"association_level", "balance", "bound", "bound_after", "change", "context", "model",
+                             "national", "not_figure_before", "noun", "ordinal", "per_unit", "plan", "prefix",
+                             "stage", "target", "vague"})
+
+_WS_TO_COLLAPSE = re.compile(r"\s{2,}|[^\S ]")  # whitespace that is not already one plain space
+
+
+class _AllMatches:
+    """The whole-text matches of every kind of one folded text, from one automaton pass.
+
+    A cue's regex matches any run of whitespace where the cue has one space: the automaton runs
+    on the text with each such run made one space, and offsets are mapped back. At each start
+    the longest cue whose end boundary holds wins (what the trie regex picks); then, as
+    :func:`_scan` does, starts inside a word are skipped and matches do not overlap.
+    """
+
+    def __init__(self, kn: Knowledge, folded: str, auto, served: frozenset[str]):
+        self.kn, self.folded, self.served = kn, folded, served
+        cpos: list[int] = []
+        cum: list[int] = [0]
+        shrink = 0
+        for m in _WS_TO_COLLAPSE.finditer(folded):
+            a, b = m.span()
+            cpos.append(a - shrink)
+            shrink += b - a - 1
+            cum.append(shrink)
+        text = _WS_TO_COLLAPSE.sub(" ", folded) if cpos else folded
+        n = len(text)
+        best: dict[str, dict[int, tuple[int, str]]] = {}
+        for last, (cue, kinds) in auto.iter(text):
+            end = last + 1
+            start = end - len(cue)
+            if cue[-1].isalnum() and end < n and (text[end].isalnum() or text[end] == "_"):
+                continue  # (?!\w): the cue runs on into a word
+            for kind in kinds:
+                at = best.setdefault(kind, {})
+                old = at.get(start)
+                if old is None or old[0] < end:
+                    at[start] = (end, cue)
+        self._best, self._cpos, self._cum = best, cpos, cum
+        self._done: dict[str, list[Match]] = {}
+
+    def _orig(self, p: int) -> int:
+        return p + self._cum[bisect.bisect_left(self._cpos, p)]
+
+    def _scan(self, kind: str) -> list[tuple[int, int, str]]:
+        folded, out, pos = self.folded, [], 0
+        for start in sorted(self._best.get(kind, ())):
+            if start < pos:
+                continue
+            end, cue = self._best[kind][start]
+            a = self._orig(start)
+            if a == 0 or not folded[a].isalnum() or not (folded[a - 1].isalpha() or folded[a - 1] == "_"):
+                out.append((a, self._orig(end - 1) + 1, cue))
+                pos = end
+        return out
+
+    def find(self, kind: str) -> list[Match] | None:
+        """Like ``kn.find(kind, folded)``; None when the kind is not served by the automaton."""
+        got = self._done.get(kind)
+        if got is not None:
+            return got
+        exc_kind = "not_" + kind
+        if kind not in self.served or (exc_kind in self.kn._by_kind and exc_kind not in self.served):
+            return None
+        table = self.kn._by_kind[kind]
+        out = [Match(a, b, table.get(cue, ""), cue) for a, b, cue in self._scan(kind)]
+        if out and exc_kind in self.kn._by_kind:
+            spans = Spans((a, b) for a, b, _ in self._scan(exc_kind))
+            out = [m for m in out if not spans.covers(m.start)]
+        self._done[kind] = out
+        return out
+
 
 def read_cues(path: Path = CUES_PATH) -> list[Cue]:
     with open(path, newline="", encoding="utf-8") as f:
@@ -224,30 +352,65 @@ class CueIndex(_Lookups):
     def __init__(self, kn: Knowledge, folded: str):
         self.kn, self.folded = kn, folded
         self._matches: dict[str, tuple[list[Match], list[int]]] = {}
+        self._all: _AllMatches | None = None  # every kind's matches, from one automaton pass
+        self.at, self.pattern, self.values, self.words = kn.at, kn.pattern, kn.values, kn.words
 
     def __getattr__(self, name):
         return getattr(self.kn, name)
 
     def _of(self, kind: str) -> tuple[list[Match], list[int]]:
-        if kind not in self._matches:
-            found = self.kn.find(kind, self.folded)
-            self._matches[kind] = (found, [m.start for m in found])
-        return self._matches[kind]
+        got = self._matches.get(kind)
+        if got is None:
+            if self._all is None:
+                self._all = self.kn.scan_all(self.folded)
+            found = self._all.find(kind)
+            if found is None:
+                found = self.kn.find(kind, self.folded)
+            got = self._matches[kind] = (found, [m.start for m in found])
+        return got
 
     # kinds asked about only in small windows (around a place, a phrase, a figure): searched
     # there directly rather than indexed over the whole article
     WINDOWED = frozenset({"org_lead", "name_lead", "giving", "comparison", "baseline", "plan", "at_event",
                           "person_title", "occasion"})
 
-    def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
+    def _range(self, kind: str, folded: str, start: int, end: int | None):
+        """``(found, lo, hi)``: the indexed matches ``found[lo:hi]`` are those of ``folded[start:end]``
+        (matches never overlap, so only the last can run past ``end``); None when not indexed."""
         if folded is not self.folded or (kind in self.WINDOWED and end is not None and end - start < 400):
-            return self.kn.find(kind, folded, start, end)
-        found, starts = self._of(kind)
+            return None
+        got = self._matches.get(kind)
+        found, starts = got if got is not None else self._of(kind)
         end = len(folded) if end is None else end
-        out = []
-        for m in found[bisect.bisect_left(starts, start):]:
-            if m.start >= end:
-                break
-            if m.end <= end:
-                out.append(m)
-        return out
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_left(starts, end, lo)
+        if hi > lo and found[hi - 1].end > end:
+            hi -= 1
+        return found, lo, hi
+
+    def find(self, kind: str, folded: str, start: int = 0, end: int | None = None) -> list[Match]:
+        r = self._range(kind, folded, start, end)
+        if r is None:
+            return self.kn.find(kind, folded, start, end)
+        found, lo, hi = r
+        return found[lo:hi]
+
+    def last(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        r = self._range(kind, folded, start, end)
+        if r is None:
+            return self.kn.last(kind, folded, start, end)
+        found, lo, hi = r
+        return found[hi - 1] if hi > lo else None
+
+    def first(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        r = self._range(kind, folded, start, end)
+        if r is None:
+            return self.kn.first(kind, folded, start, end)
+        found, lo, hi = r
+        return found[lo] if hi > lo else None
+
+    def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
+        m = self.last(kind, folded, start, end)
+        if m is not None and not folded[m.end:end].strip(" \t\n:"):
+            return m
+        return None

@@ -19,6 +19,7 @@ NUMERAL = re.compile(
     r"(?:,(?P<frac>\d+))?"
     r"(?![\d]|\.\d|,\d)"  # "12,5,6": not a number (the residue says why)
 )
+_SPACES = re.compile(" +")
 _DENOMINATOR = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?![\d]|\.\d|,\d)")
 MAX_DIGITS = 15  # a whole part longer than this is no figure of the genre (and would lose precision)
 _RANGE_WORDS = re.compile(r"\s*(?:đến|tới|-|–|—)\s*")
@@ -74,10 +75,13 @@ class NumberScanner:
         self._scale = self.kn.pattern("scale")
         self._money = self.kn.pattern("money")
         self._percent = self.kn.pattern("percent")
+        self._word_patterns: dict[re.Pattern[str], re.Pattern[str]] = {}
 
     # -- pieces ---------------------------------------------------------------------
     def _skip_ws(self, s: str, i: int) -> int:
-        while i < len(s) and s[i] == " ":
+        if 0 <= i < len(s) and s[i] == " ":
+            return _SPACES.match(s, i).end()
+        while i < len(s) and s[i] == " ":  # i out of the text: as it always did
             i += 1
         return i
 
@@ -178,12 +182,14 @@ class NumberScanner:
                    claimed: list[tuple[int, int]]) -> list[Amount]:
         """Small counts in words, only where a counted noun follows (``ba chi hội``)."""
         taken = _SpanSet(sorted(claimed))
-        words = sorted(self.words, key=len, reverse=True)
-        tens = "|".join(map(re.escape, words))
-        pat = re.compile(
-            rf"(?<!\w)(?:(?P<t>{tens})\s+mươi(?:\s+(?P<u>{tens}))?|mười(?:\s+(?P<u2>{tens}))?|(?P<w>{tens}))\s+"
-            r"(?=[“\"']?\s*(?:" + noun_pattern.pattern + "))"
-        )
+        pat = self._word_patterns.get(noun_pattern)
+        if pat is None:  # built once per process and noun pattern, not once per article
+            words = sorted(self.words, key=len, reverse=True)
+            tens = "|".join(map(re.escape, words))
+            pat = self._word_patterns[noun_pattern] = re.compile(
+                rf"(?<!\w)(?:(?P<t>{tens})\s+mươi(?:\s+(?P<u>{tens}))?|mười(?:\s+(?P<u2>{tens}))?|(?P<w>{tens}))\s+"
+                r"(?=[“\"']?\s*(?:" + noun_pattern.pattern + "))"
+            )
         out = []
         for m in pat.finditer(s):
             if taken.overlaps(m.start(), m.end()):

@@ -92,7 +92,7 @@ def extract_all(paths: list[Path], metas: dict[str, SourceMeta],
     return list(executor.map(_extract_one, work, chunksize=chunk))
 
 
-def format_number(value) -> str:
+def csv_number(value) -> str:
     """A number as the CSV writes it: integers without ``.0``, at most six decimals."""
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return ""
@@ -103,6 +103,7 @@ def format_number(value) -> str:
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset(_FORMULA)
 
 
 def safe_cell(value) -> str:
@@ -116,7 +117,7 @@ def safe_cell(value) -> str:
 def _cell(value, numeric: bool) -> str:
     if numeric and value not in (None, ""):
         try:
-            return format_number(value) if not isinstance(value, int) else str(value)
+            return csv_number(value) if not isinstance(value, int) else str(value)
         except (TypeError, ValueError):
             return safe_cell(value)
     return safe_cell(value)
@@ -126,9 +127,17 @@ def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
-    numeric = [k in NUMERIC_COLUMNS for k in columns]
+    cols = [(k, k in NUMERIC_COLUMNS) for k in columns]
+    formula, cell = _FORMULA_START, _cell
     for r in rows:
-        w.writerow([_cell(r.get(k), num) for k, num in zip(columns, numeric, strict=True)])
+        out = []
+        for k, num in cols:
+            v = r.get(k)
+            if v.__class__ is str and not num:  # most cells: safe_cell inlined
+                out.append("'" + v if v[:1] in formula else v)
+            else:
+                out.append(cell(v, num))
+        w.writerow(out)
     return buf.getvalue().encode("utf-8")
 
 

@@ -33,6 +33,10 @@ _AT = fold_re(r"(?:^|\s)(?:ở|tại)\s+$")
 _OF = fold_re(r"(?:của|thuộc)\s+(?:[^\s\d.,;:]+\s+){0,4}$")
 _PAREN_AFTER = re.compile(r"^\s*\(\s*$")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|khắp|cấp|trong)\s+$")
+SHARED = "a value shared by the units listed as the sentence's subject"
+_SENTENCE_OPENING = fold_re(r"[\s“\"'(\-–•*+]*(?:(?:các|hai|ba|bốn|những)\s+)?")
+_CARRIED_INTO = re.compile(r"(?<!\w)(?:chuyển|mang)\s+sang\s+$", re.IGNORECASE)
+_ONLY = re.compile(r"(?<!\w)riêng\s+$", re.IGNORECASE)
 _ANAPHOR_LEVELS = {"province": {"province"}, "city": {"province", "district"}, "district": {"district"},
                    "commune": {"commune"}, "national": {"national"}, "cluster": {"cluster"}}
 
@@ -73,6 +77,8 @@ class EntityReader:
         self._sentence_start = sent_start
         lo = bisect.bisect_left(self.starts, sent_start)
         hi = bisect.bisect_left(self.starts, start)
+        if self._listed_as_subject(lo, hi, sent_start):
+            return Placed(None, SHARED, self.text[self.mentions[lo].start:self.mentions[hi - 1].end])
         for k in range(hi - 1, lo - 1, -1):
             m = self.mentions[k]
             if m.end > start or m.in_title:
@@ -83,6 +89,24 @@ class EntityReader:
         if self.subject is None:
             return Placed(None, "no subject found")
         return Placed(self.subject, "subject")
+
+    def _listed_as_subject(self, lo: int, hi: int, sent_start: int) -> bool:
+        """``Xã A, xã B là những đơn vị tiêu biểu với tỷ lệ … đạt trên 95%``: several units below
+        the subject open the sentence as its grammatical subject and no other place follows
+        before the figure — a value they share, neither the subject's nor one unit's."""
+        if hi - lo < 2 or self.subject is None:
+            return False
+        first = self.mentions[lo]
+        if not _SENTENCE_OPENING.fullmatch(self.folded, sent_start, first.start):
+            return False
+        for k in range(lo, hi):
+            m = self.mentions[k]
+            if m.anaphor or m.place is None or m.in_title or m.with_association or m.body \
+                    or LEVEL_RANK[m.place.level] <= LEVEL_RANK[self.subject.level]:
+                return False
+            if k > lo and not _LIST_GAP.match(self.folded[self.mentions[k - 1].end:m.start]):
+                return False
+        return True
 
     def _reporting(self, k: int, m: Mention, pos: int) -> Placed | None:
         words = self.text[m.start:m.end]
@@ -298,6 +322,8 @@ class PeriodReader:
         for lo, hi, last, rs in ((clause[0], a0, True, roles), (a1, clause[1], False, roles),
                                  (sent[0], a0, True, wide), (a1, sent[1], False, wide)):
             found = self._in(lo, hi, rs)
+            if lo == sent[0] or hi == sent[1]:  # "riêng năm 2020 đạt …" scopes its own clause only
+                found = [t for t in found if not _ONLY.search(self.text, max(0, t.period.start - 8), t.period.start)]
             if found:
                 return found[-1] if last else found[0]
         return None
@@ -328,6 +354,18 @@ class PeriodReader:
             return Dated("", iso(p.period_end), how, self._words(t))
         return Dated(iso(p.period_start), iso(p.period_end or self.as_of), how, self._words(t))
 
+    def _topic_year(self, para_start: int, sent_start: int) -> TimedPhrase | None:
+        """``Năm 2023, …`` opening the paragraph: the year its stocks are read at the end of."""
+        found = self._in(para_start, sent_start, ("during",))
+        if not found:
+            return None
+        t = found[0]
+        p = t.period
+        if p.kind != "year" or p.period_end is None or self.text[para_start:p.start].strip() \
+                or not self.text[p.end:p.end + 2].startswith(","):
+            return None
+        return t
+
     def at_event(self) -> Dated | None:
         """Honours handed out at the event reported (``Tại đại hội…``, ``Dịp này…``): its day."""
         if self.event is None:
@@ -344,6 +382,10 @@ class PeriodReader:
             if carried:
                 return Dated("", iso(carried[-1].period.period_end), "as-of date earlier in the paragraph",
                              self._words(carried[-1]))
+            topic = self._topic_year(para_start, sent[0])
+            if topic is not None:  # "Năm 2023, toàn huyện có … hội viên. Quỹ … đạt 18,6 tỷ": end of 2023
+                end = min(topic.period.period_end, self.as_of) if self.as_of else topic.period.period_end
+                return Dated("", iso(end), "year the paragraph opens with (Năm X, …)", self._words(topic))
         if t is None:
             if stock or self.report[1] is None:
                 return Dated("", iso(self.as_of), f"document as-of date ({self.as_of_how})")
@@ -357,6 +399,9 @@ class PeriodReader:
         if stock:
             if t.role == "baseline":
                 return Dated("", iso(end), "baseline year in the sentence", words)
+            if p.kind == "year" and p.period_start and _CARRIED_INTO.search(self.text, max(0, p.start - 20), p.start):
+                # "Số dư chuyển sang năm 2024": the balance closing the year before
+                return Dated("", iso(date(p.period_start.year - 1, 12, 31)), "balance carried into the year", words)
             end = min(end, self.as_of) if end and self.as_of else end
             return Dated("", iso(end), "stock read at the end of the period in the sentence", words)
         start = p.period_start

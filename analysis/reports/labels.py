@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import csv
-import math
 from functools import cache
 
+from analysis.numfmt import format_number
 from analysis.paths import KNOWLEDGE_DIR
+from analysis.reports.params import LANGS, check_lang
 
-LANGS = ("en", "vi")
+__all__ = ["LANGS", "check_lang", "format_number", "label"]
 _PATH = KNOWLEDGE_DIR / "labels.csv"
 
 
@@ -19,26 +20,7 @@ def _table() -> dict[str, dict[str, str]]:
         return {r["key"]: r for r in csv.DictReader(f)}
 
 
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang {lang!r} is not known; choose one of: {', '.join(LANGS)}")
-    return lang
-
-
 def label(key: str, lang: str = "en") -> str:
+    """The label of ``key`` in ``lang`` (the key itself when the table has no row for it)."""
     row = _table().get(key)
     return row[check_lang(lang)] if row else key
-
-
-def format_number(x: float, lang: str = "en", decimals: int | None = None) -> str:
-    """72000 → ``72,000`` (en) / ``72.000`` (vi); 99.81 → ``99.81`` / ``99,81``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if decimals is None:
-        decimals = 0 if abs(x) >= 100 or float(x).is_integer() else 2
-    text = f"{x:,.{decimals}f}"
-    if decimals:
-        text = text.rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text

@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from analysis.numfmt import format_number
+
 INF = math.inf
 SYMBOL = {"exact": "", "at_least": "≥ ", "at_most": "≤ ", "approx": "≈ ", "range": "", "unbounded": "~ ",
           "undefined": ""}
@@ -213,8 +215,6 @@ def _round_dir(x: float, decimals: int, direction: str) -> float:
 def format_bounded(b: Bounded, lang: str = "en", unit: str = "", decimals: int | None = None) -> str:
     """``≥ 72,000`` / ``≥ 72.000``, ``≈ 347,222 đ``, ``80–90%``; a lower bound is rounded down and
     an upper bound up, so the text never claims more than the interval."""
-    from analysis.reports.labels import format_number
-
     if b.bound == "undefined" or b.value is None or (isinstance(b.value, float) and math.isnan(b.value)):
         return "undefined" if b.bound == "undefined" else "–"
     d = decimals

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.stats.bounds import Bounded, census_base, format_bounded, total
+from analysis.stats.bounds import Bounded, census_base, total
 from analysis.stats.matching import (
     AREA_KEY,
-    format_sources,
     nearest_resolved,
     period_label,
     resolved_stocks,
@@ -181,24 +180,6 @@ def _with_members(row: dict, members: dict, census: dict, window_days: int) -> d
         row["sources"] = sorted(set(row["sources"]) | set(stock["sources"]))
     return {**row, "members": m, "fund_per_member_vnd": fund / m if fund is not None and m is not None else None,
             "fund_per_inhabitant_vnd": fund / census_base(pop, "province", year) if fund is not None and pop else None}
-
-
-def format_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Bounded cells → text in the language's convention (``≥ 69,257 đ``); source lists → text."""
-    from analysis.reports.labels import label
-
-    units = {"fund_vnd": "vnd", "fund_per_member_vnd": "vnd", "fund_per_inhabitant_vnd": "vnd",
-             "fund_per_member_per_year_vnd": "vnd", "vnd_per_recipient": "vnd",
-             "awards_share_of_fund_pct": "percent", "members": ""}
-    out = table.copy()
-    for col, unit in units.items():
-        if col in out:
-            out[col] = [format_bounded(v, lang, unit, 1 if unit == "percent" else 0) if isinstance(v, Bounded)
-                        else label("no_data", lang) for v in out[col]]
-    for col in ("sources", "flags"):
-        if col in out:
-            out[col] = [format_sources(v) if isinstance(v, list) else v for v in out[col]]
-    return out.rename(columns={c: label(c, lang) for c in out.columns})
 
 
 def point_values(table: pd.DataFrame, column: str) -> pd.Series:

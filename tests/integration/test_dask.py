@@ -98,7 +98,7 @@ def test_render_on_the_cluster_matches_the_process_pool(cluster, tmp_path):
     assert [(r.name, r.status) for r in by_pool] == [(r.name, "ok") for r in by_pool]
     assert [(r.name, r.status) for r in by_dask] == [(r.name, r.status) for r in by_pool]
     pages = sorted(p.name for p in (tmp_path / "pool").glob("*.html"))
-    assert pages == ["index.html", "overview.html", "trends-thai-binh.html", "trends-vi.html"]
+    assert pages == ["index.en.html", "index.html", "overview.html", "trends-thai-binh.html", "trends-vi.html"]
     assert sorted(p.name for p in (tmp_path / "dask").glob("*.html")) == pages
     for name in pages:
         a, b = without_timestamps(tmp_path / "pool" / name), without_timestamps(tmp_path / "dask" / name)

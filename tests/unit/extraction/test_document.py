@@ -125,3 +125,14 @@ def test_the_ledes_first_unit_beats_a_provincial_outlet():
                "24.600 hội viên.", "Nhiều kết quả nổi bật", "Báo Hà Nam", date(2023, 12, 16))
     f = only(res, "members")
     assert (f.entity, f.level, f.province) == ("Kim Bảng", "district", "Hà Nam")
+
+
+def test_a_term_named_in_passing_does_not_date_the_event():
+    """A cluster meeting on "Ngày 22/7" that reviews the first half of 2021 and names, in passing,
+    the term of the cluster's chair (2020–2025): the meeting is in July 2021, not in 2026 after
+    the term's end."""
+    body = ("Ngày 22/7, Hội Khuyến học các tỉnh cụm III họp giao ban tại thành phố Hưng Yên. "
+            "Hội Khuyến học tỉnh Hưng Yên là cụm trưởng nhiệm kỳ 2020 - 2025.\n\n"
+            "Trong 6 tháng đầu năm 2021, các tỉnh trong cụm đã kết nạp 12.400 hội viên mới.")
+    res = read(body, "Giao ban công tác khuyến học cụm III")
+    assert res.published == date(2021, 7, 22) and res.published_how == "event date and report year"

@@ -21,6 +21,30 @@ LOAD_ERRORS: list[str] = []
 PARAGRAPHS = pc.load(errors=LOAD_ERRORS)
 IDS = [p.source_id for p in PARAGRAPHS]
 
+# Paragraphs the extractor is known to get wrong, each with a one-line reason: their extraction
+# tests are strict xfails, so a fix shows up as XPASS (a failure) until its line is removed.
+KNOWN_MISSES_FILE = Path(__file__).with_name("paragraph_known_misses.csv")
+
+
+def known_misses() -> dict[str, str]:
+    """paragraph id → why the extractor still misses it."""
+    import csv
+
+    with KNOWN_MISSES_FILE.open(encoding="utf-8", newline="") as fh:
+        return {row["paragraph"].strip(): row["reason"].strip() for row in csv.DictReader(fh)}
+
+
+KNOWN_MISSES = known_misses()
+
+
+def _extraction_params() -> list:
+    out = []
+    for p in PARAGRAPHS:
+        why = KNOWN_MISSES.get(p.source_id)
+        marks = [pytest.mark.xfail(strict=True, reason=f"known miss: {why}")] if why else []
+        out.append(pytest.param(p, id=p.source_id, marks=marks))
+    return out
+
 # Districts that existed on the articles' dates but are gone from the package's legacy table,
 # which shows the units as they stood just before July 2025 (merged or renamed early in 2025).
 FORMER_DISTRICTS = {("Ninh Bình", "Ninh Bình"), ("Ninh Bình", "Hoa Lư"), ("Nam Định", "Mỹ Lộc")}
@@ -177,7 +201,13 @@ def test_scorer_counts_misses_and_extras():
     assert len(c.extra) == 1 and not c.missed
 
 
-@pytest.mark.parametrize("p", PARAGRAPHS, ids=IDS)
+def test_known_misses_name_paragraphs_with_reasons():
+    """Every known miss names a paragraph of the corpus and says why in words."""
+    assert set(KNOWN_MISSES) <= set(IDS), set(KNOWN_MISSES) - set(IDS)
+    assert all(len(why) > 20 for why in KNOWN_MISSES.values())
+
+
+@pytest.mark.parametrize("p", _extraction_params())
 def test_paragraph_extraction(p):
     """The extractor's rows equal the expected rows: none missed, none extra, fields agreeing."""
     c = pc.compare(p)

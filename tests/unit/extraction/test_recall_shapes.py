@@ -54,3 +54,57 @@ def test_a_threshold_describing_a_subset_is_not_a_figure(text, kept):
     res = extract_article(text, META)
     assert [f.value for f in res.figures if f.unit != "count"] == kept
     assert any("threshold" in r.reason for r in res.residue)
+
+
+@pytest.mark.parametrize("text,want", [
+    # a balance of the whole fund, then the part one holder manages: the part is named
+    ("Tổng quỹ khuyến học toàn xã đạt 940 triệu đồng, trong đó quỹ do Hội Khuyến học xã quản lý là 215 triệu đồng.",
+     [(940e6, "số dư quỹ"), (215e6, "Hội Khuyến học xã quản lý")]),
+    # the clans' own funds summed: a part, not the association's balance
+    ("Quỹ khuyến học của Hội hiện có 380 triệu đồng; 12 dòng họ trong xã có quỹ khuyến học với tổng số dư "
+     "khoảng 760 triệu đồng.", [(380e6, "số dư quỹ"), (760e6, "dòng họ")]),
+])
+def test_a_part_of_a_fund_names_the_part(text, want):
+    got = [(f.value, f.subgroup) for f in extract_article(text, META).figures if f.metric == "fund_raised"]
+    assert got == [(float(v), sg) for v, sg in want]
+
+
+@pytest.mark.parametrize("text,want", [
+    # "đã có Hội Khuyến học": associations; the adverb is not part of the units' noun phrase
+    ("Đến nay, 12/12 thôn, xóm đã có Hội Khuyến học.", [("associations", 12, "thôn, xóm")]),
+    ("Toàn huyện hiện có 27 trường học đều có chi hội khuyến học.", [("branches", 27, "trường học")]),
+])
+def test_units_that_have_an_association(text, want):
+    got = [(f.metric, f.value, f.subgroup) for f in extract_article(text, META).figures]
+    assert got == [(m, float(v), sg) for m, v, sg in want]
+
+
+def test_a_semicolon_ends_the_registered_scope_when_the_next_clause_names_its_own_model():
+    text = "Năm 2023, toàn xã có 1.480 hộ đăng ký gia đình học tập; tỷ lệ dòng họ học tập đạt 64,5%."
+    got = [(f.metric, f.stage) for f in extract_article(text, META).figures]
+    assert got == [("learning_families", "registered"), ("learning_clans_rate", "achieved")]
+
+
+def test_givers_named_after_an_award_in_the_same_sentence_are_donors():
+    text = "Năm 2023, Hội trao 64 suất học bổng; 17 doanh nghiệp đóng góp 310 triệu đồng cho quỹ."
+    got = [(f.metric, f.value) for f in extract_article(text, META).figures if f.unit == "count"]
+    assert got == [("award_recipients", 64.0), ("donors", 17.0)]
+
+
+def test_a_share_of_the_registered_ones_is_achieved():
+    text = "Có 41 thôn đạt danh hiệu “Cộng đồng học tập”, bằng 87% số thôn đăng ký."
+    got = [(f.metric, f.stage) for f in extract_article(text, META).figures]
+    assert got == [("learning_communities", "achieved"), ("learning_communities_rate", "achieved")]
+
+
+def test_a_balance_carried_into_a_year_closes_the_year_before():
+    meta = SourceMeta("s", title="Xã Liêm Tiết công khai quỹ khuyến học năm 2023", published=date(2024, 1, 9))
+    f = extract_article("Số dư chuyển sang năm 2024: 156 triệu đồng.", meta).figures[0]
+    assert (f.period_start, f.period_end) == ("", "2023-12-31")
+
+
+def test_an_elliptical_fund_item_is_read_like_the_one_before():
+    meta = SourceMeta("s", title="Giao ban cụm thi đua số III năm 2024", published=date(2024, 12, 12))
+    text = "Quỹ khuyến học của Hội Khuyến học tỉnh Nam Định đạt 38 tỷ đồng, của tỉnh Thái Bình hơn 52 tỷ đồng."
+    got = [(f.entity, f.subgroup, f.period_start) for f in extract_article(text, meta).figures]
+    assert got == [("Nam Định", "số dư quỹ", ""), ("Thái Bình", "số dư quỹ", "")]

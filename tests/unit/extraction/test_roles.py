@@ -108,3 +108,19 @@ def test_the_district_of_a_commune_report_is_found_for_a_district_level_word():
     found = rows("Xã có 2.310 hội viên; toàn huyện có 27.400 hội viên.", meta)
     assert found[("members", 2310)].entity == "Trực Hùng"
     assert (found[("members", 27400)].entity, found[("members", 27400)].level) == ("Trực Ninh", "district")
+
+
+@pytest.mark.parametrize("text,kept", [
+    # units listed as the sentence's subject share one value: not the subject's, not one unit's
+    ("Xã Trực Hùng, xã Trực Thái là hai đơn vị dẫn đầu với tỷ lệ gia đình học tập đạt trên 96%.", []),
+    ("Các xã Trực Đại, xã Trực Cường và xã Trực Thuận có tỷ lệ dòng họ học tập đạt 100%.", []),
+    # one unit opening the sentence is that unit's figure; a list after the figure changes nothing
+    ("Xã Trực Hùng có tỷ lệ gia đình học tập đạt 96,4%.", [("Trực Hùng", 96.4)]),
+    ("Toàn huyện có 92,1% gia đình đạt danh hiệu, cao nhất là xã Trực Thái, xã Trực Hùng.",
+     [("Trực Ninh", 92.1)]),
+])
+def test_a_value_shared_by_listed_units_goes_to_the_residue(text, kept):
+    res = extract_article(text, DISTRICT)
+    assert [(f.entity, f.value) for f in res.figures] == kept
+    if not kept:
+        assert any("shared by the units listed" in r.reason for r in res.residue)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from analysis.stats.bounds import Bounded
-from analysis.stats.intensity import format_table, fund_intensity, point_values, province_rows
+from analysis.stats.bounds import Bounded, format_bounded
+from analysis.stats.intensity import fund_intensity, point_values, province_rows
 from analysis.stats.load import cluster_provinces, province_districts
 
 
@@ -15,7 +15,7 @@ def test_seed_fund_per_member(seeds):
     assert que_vo.bound == "unbounded" and que_vo.value == pytest.approx(347222, abs=1)
     bac_kan = t[t["period"] == "2022-01-01 → 2022-12-31"].loc["Bắc Kạn", "fund_per_member_vnd"]
     assert bac_kan.bound == "at_least" and bac_kan.value == pytest.approx(69257.82, abs=0.01)
-    assert "≥ 69,257 đ" in format_table(t.reset_index()).to_csv()
+    assert format_bounded(bac_kan, "en", "vnd", 0) == "≥ 69,257 đ"
 
 
 def test_seed_awards_share(seeds):
