@@ -182,6 +182,35 @@ def intensity_table(tab: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str
     return table(pd.DataFrame(rows), cols, lang, caption=caption)
 
 
+def province_intensity_keys(df: pd.DataFrame, r) -> pd.DataFrame:
+    """The figure rows a province row rests on: the fund figures (provincial or of its districts)
+    of its period and the members count, from the row's sources."""
+    end = str(r["period"]).split("→")[-1].replace("as of", "").strip()
+    mine = df[(df["province"] == r["province"]) & df["source_id"].isin(list(r["sources"])) & (df["stage"] == "actual")]
+    funds = mine[(mine["metric"] == "fund_raised") & (mine["period_end"] == end)]
+    return pd.concat([funds, mine[mine["metric"] == "members"]])
+
+
+def province_intensity_table(rows: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
+    """One row per cluster province and fund period: the provincial figure, the sum of every
+    district (only when all are covered) or *partial* with the share of districts covered."""
+    if rows.empty:
+        return table(rows, [], lang)
+    out = []
+    for _, r in rows.iterrows():
+        k, _, n = str(r["districts_covered"]).partition("/")
+        status = label(f"ip_{r['status']}", lang).format(k=k, n=n, share=fmt.percent(100 * r["share_covered"], lang, 0))
+        out.append({"province": r["province"], "period": _period_from_label(r["period"], lang) if r["period"] else None,
+                    "status": status, "fund_vnd": fmt.bounded(r["fund_vnd"], "vnd", lang),
+                    "members": fmt.bounded(r["members"], "count", lang),
+                    "fund_per_member_vnd": fmt.bounded(r["fund_per_member_vnd"], "vnd", lang),
+                    "evidence": ev.links(province_intensity_keys(df, r)) if r["sources"] else None,
+                    "fund_per_inhabitant_vnd": fmt.bounded(r["fund_per_inhabitant_vnd"], "vnd", lang)})
+    cols = ["province", "period", "status", "fund_vnd", "members", "fund_per_member_vnd", "evidence",
+            "fund_per_inhabitant_vnd"]
+    return table(pd.DataFrame(out), cols, lang)
+
+
 def _flags(flags, lang: str) -> str:
     """The statistics' warnings on a row (over 100 %, awards above the fund…) in the page's words;
     an empty cell (not "—", which says an article is silent) when there is none."""
@@ -274,7 +303,8 @@ def conversion_table(conv: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: s
     rows = []
     for _, r in conv.iterrows():
         figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"]) & (df["period_start"] == r["period_start"])
-                  & (df["period_end"] == r["period_end"]) & df["stage"].isin(["registered", "achieved"])]
+                  & (df["period_end"] == r["period_end"]) & df["stage"].isin(["registered", "achieved"])
+                  & df["source_id"].isin(list(r["source_ids"]))]  # the ids, never the display string
         rows.append({"entity": r["entity"], "metric": label(r["metric"], lang),
                      "period": fmt.period(r["period_start"], r["period_end"], lang),
                      "registered_count": fmt.bounded(r["registered"], "count", lang),
@@ -305,9 +335,7 @@ def targets_table(dist: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str)
     """Each stated target beside the latest outcome of the same area and indicator."""
     rows = []
     for _, r in dist.iterrows():
-        ids = r["source_ids"] if "source_ids" in r and isinstance(r["source_ids"], list) else \
-            [s.strip() for s in str(r["sources"]).split(";")]
-        figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"]) & df["source_id"].isin(ids)
+        figs = df[(df["entity"] == r["entity"]) & (df["metric"] == r["metric"]) & df["source_id"].isin(list(r["source_ids"]))
                   & df["stage"].isin(["target", "achieved", "actual"])]
         unit = "percent" if str(r["metric"]).endswith("_rate") else "count"
         a, b = (str(r["target_period"]).split(" → ") + [""])[:2]
@@ -436,3 +464,45 @@ def source_gaps_view(articles: pd.DataFrame, lang: str) -> Markup:
     if gaps.empty:
         return prose("no_source_gaps", lang)
     return frame(gaps, ["source_id", "source_gap", "title", "outlet"], lang)
+
+
+# -- what a reviewer checks first (overview) ------------------------------------------------------
+
+def unknown_subgroups_view(unknown: pd.DataFrame, lang: str) -> Markup:
+    """Subgroup words the class table does not know, with how many rows use them and where."""
+    if unknown.empty:
+        return prose("no_unknown_subgroups", lang)
+    shown = pd.DataFrame({"word": unknown["word"].astype(str), "rows": [fmt.number(n, lang) for n in unknown["rows"]],
+                          "metric": [", ".join(label(m, lang) for m in str(ms).split(", ")) for ms in unknown["metrics"]],
+                          "sources": [", ".join(s) for s in unknown["sources"]]})
+    return frame(shown, ["word", "rows", "metric", "sources"], lang)
+
+
+def rejected_view(rejected: pd.DataFrame, lang: str) -> Markup:
+    """Rows the extractor produced that break the contract: the row, the rule, the article, the quote."""
+    if rejected.empty:
+        return prose("no_rejected", lang)
+    rows = rejected.astype(str)
+    shown = pd.DataFrame({
+        "rule": rows.get("rule", ""), "source_id": rows.get("source_id", ""), "entity": rows.get("entity", ""),
+        "metric": [label(m, lang) for m in rows.get("metric", pd.Series([""] * len(rows)))],
+        "value": rows.get("value", ""),
+        "period": [f"{a or '…'} → {b or '…'}" for a, b in zip(rows.get("period_start", ""), rows.get("period_end", ""),
+                                                              strict=False)],
+        "quote": rows.get("quote", ""), "stage": rows.get("stage", "")})
+    return frame(shown, ["rule", "source_id", "entity", "metric", "value", "period", "quote", "stage"], lang)
+
+
+def fallback_view(rows: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
+    """Figures whose entity or period came from a fallback, with how each was decided and the evidence."""
+    if rows.empty:
+        return prose("no_fallbacks", lang)
+    shown = pd.DataFrame({
+        "fallback": [", ".join(label(f"fallback_{w}", lang) for w in str(f).split()) for f in rows["fallback"]],
+        "entity": rows["entity"].astype(str), "metric": [label(m, lang) for m in rows["metric"]],
+        "value": [fmt.value(r["value"], r["unit"], lang, r["bound"], r["value_max"]) for _, r in rows.iterrows()],
+        "period": [fmt.period(r["period_start"], r["period_end"], lang) for _, r in rows.iterrows()],
+        "evidence": [ev.links(r) for _, r in rows.iterrows()],
+        "entity_how": [f"{h} ({w})" if w else h for h, w in zip(rows["entity_how"], rows["entity_words"], strict=True)],
+        "period_how": [f"{h} ({w})" if w else h for h, w in zip(rows["period_how"], rows["period_words"], strict=True)]})
+    return table(shown, ["fallback", "entity", "metric", "value", "period", "evidence", "entity_how", "period_how"], lang)

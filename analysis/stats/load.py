@@ -144,6 +144,12 @@ def load_rejected(folder: Path | None = None) -> pd.DataFrame:
     return _optional(Path(folder or paths.PROCESSED_DIR) / "rejected.csv")
 
 
+def load_trace(folder: Path | None = None) -> pd.DataFrame:
+    """How each figure was placed (``figures_trace.csv``, keyed ``source_id, start, metric``,
+    with a ``fallback`` column); empty if absent."""
+    return _optional(Path(folder or paths.PROCESSED_DIR) / "figures_trace.csv")
+
+
 def load_curation_log(folder: Path | None = None) -> pd.DataFrame:
     """The curation log (empty if absent)."""
     return _optional(Path(folder or paths.PROCESSED_DIR) / "curation_log.csv")

@@ -79,3 +79,23 @@ def source_ids(source_lists) -> set[str]:
 def figures_in(df: pd.DataFrame, source_list: pd.Series | list) -> pd.DataFrame:
     """The figure rows of the given sources (a column of source-id lists, or of single ids)."""
     return df[df["source_id"].isin(source_ids(source_list))]
+
+
+TRACE_KEY = ["source_id", "start", "metric"]
+
+
+def fallback_figures(df: pd.DataFrame, trace: pd.DataFrame) -> pd.DataFrame:
+    """The figures whose entity or period came from a fallback (``trace['fallback']`` not empty),
+    each with its trace (how the entity and the period were decided), entity fallbacks first:
+    what a reviewer checks first. Figures without a trace row are not listed."""
+    cols = ["fallback", "entity_how", "entity_words", "period_how", "period_words"]
+    if trace.empty or "fallback" not in trace:
+        return df.iloc[0:0].assign(**{c: pd.Series(dtype=str) for c in cols})
+    marked = trace[trace["fallback"].fillna("").astype(str).str.strip() != ""].copy()
+    marked["start"] = marked["start"].astype(int)
+    marked = marked.drop_duplicates(TRACE_KEY)
+    keyed = df.assign(start=df["start"].astype(int))
+    out = keyed.merge(marked[TRACE_KEY + cols], on=TRACE_KEY, how="inner")
+    out["_entity_first"] = ~out["fallback"].str.contains("entity")
+    return out.sort_values(["_entity_first", "source_id", "start"], kind="stable").drop(columns="_entity_first") \
+        .reset_index(drop=True)

@@ -227,3 +227,16 @@ def entities_with_comparable_points(df: pd.DataFrame, min_points: int = 2) -> li
     from analysis.table.shapes import comparable_entities
 
     return comparable_entities(df.to_dict("records"), min_points)
+
+
+def overall_growth(g: pd.DataFrame) -> tuple[pd.Series, pd.Series, Bounded | None] | None:
+    """(first, last, annualised growth in % with its bounds) over the dated, non-conflicting
+    points of one group; growth is ``None`` when they are less than a year apart; ``None``
+    with fewer than two points."""
+    pts = _dated(g).sort_values("when", kind="stable")
+    if len(pts) < 2:
+        return None
+    first, last = pts.iloc[0], pts.iloc[-1]
+    days = (last["when"] - first["when"]).days
+    growth = _annualise(last["bounded"] / first["bounded"], days / 365.25) if days >= MIN_DAYS_FOR_RATE else None
+    return first, last, growth

@@ -68,6 +68,16 @@ parameters = { province = "Bắc Ninh" }
 name = "trends"
 notebook = "trends"
 parameters = { entity = {trend_entity} }
+
+[[report]]
+name = "trends-en"
+notebook = "trends"
+parameters = { entity = {trend_entity}, lang = "en" }
+
+[[report]]
+name = "cluster-trends-cum-iii"
+notebook = "cluster_trends"
+parameters = { cluster = "Cụm III" }
 """
 
 
@@ -170,15 +180,9 @@ def fixture_site(tmp_path_factory):
     return render(folder, folder / "figures.csv", "Thái Bình")
 
 
-# The trends notebooks (trends, cluster_trends) belong to the statistics rework (pandas tables,
-# Markdown heading anchors); the trends page is checked by the same rules in a test of its own,
-# expected to fail until then. Both are in the hostile-corpus check.
-NOT_YET = {"trends.html"}
-
-
-def pages_of(out: Path, include: set[str] = frozenset()) -> list[Path]:
-    pages = sorted(p for p in out.glob("*.html")
-                   if not p.name.endswith(".error.html") and (p.name not in NOT_YET or p.name in include))
+def pages_of(out: Path) -> list[Path]:
+    """Every rendered page (the trends and cluster-trends pages included)."""
+    pages = sorted(p for p in out.glob("*.html") if not p.name.endswith(".error.html"))
     assert len(pages) > 3
     return pages
 
@@ -196,14 +200,14 @@ def test_every_page_reads_at_both_widths(fixture_site, browser):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(reason="trends.ipynb shows pandas tables (1.2e+10, wide) and Markdown heading anchors; "
-                          "owned by the statistics rework", strict=False)
-def test_trends_page_reads_at_both_widths(fixture_site, browser):
+def test_trends_pages_read_at_both_widths(fixture_site, browser):
+    """The trends and cluster-trends pages, in both languages, by the same rules (axe included)."""
     problems = []
     for width in WIDTHS:
         watch = Watch(browser, width)
-        watch.page.goto((fixture_site / "trends.html").as_uri())
-        problems += page_problems(watch.page, f"trends.html@{width}") + axe_problems(watch.page, f"trends.html@{width}")
+        for name in ("trends.html", "trends-en.html", "cluster-trends-cum-iii.html"):
+            watch.page.goto((fixture_site / name).as_uri())
+            problems += page_problems(watch.page, f"{name}@{width}") + axe_problems(watch.page, f"{name}@{width}")
         watch.close()
     assert not problems, "\n".join(problems)
 
@@ -294,7 +298,7 @@ def hostile_site(tmp_path_factory):
 def test_hostile_corpus_runs_nothing_and_fetches_nothing(hostile_site, browser):
     for width in WIDTHS:
         watch = Watch(browser, width)
-        for path in pages_of(hostile_site, include=NOT_YET):
+        for path in pages_of(hostile_site):
             watch.page.goto(path.as_uri())
             watch.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             watch.page.wait_for_timeout(50)
@@ -329,8 +333,7 @@ def test_default_grid_on_the_seeds_in_a_browser(tmp_path, browser):
     for href in hrefs:
         assert (tmp_path / "reports" / href).exists(), f"index links to a missing page: {href}"
         watch.page.goto((tmp_path / "reports" / href).as_uri())
-        if not href.startswith(("trends-", "cluster-trends-")):  # the statistics' pages: see NOT_YET
-            problems += page_problems(watch.page, href)
+        problems += page_problems(watch.page, href)
     watch.close()
     assert not watch.outside and not watch.dialogs and not watch.errors
     assert not problems, "\n".join(problems)

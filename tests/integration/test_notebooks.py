@@ -65,7 +65,7 @@ def text_of(book) -> str:
     ("cluster", {"cluster": "Cụm III", "lang": "en"}),
     ("cluster", {"cluster": "Cụm VIII"}),
     ("cluster_trends", {}),
-    ("cluster_trends", {"lang": "vi"}),
+    ("cluster_trends", {"lang": "en"}),
 ])
 def test_notebook_runs_on_seeds(seed_figures, tmp_path, name, params):
     run(name, tmp_path, figures_path=str(seed_figures), **params)
@@ -73,15 +73,18 @@ def test_notebook_runs_on_seeds(seed_figures, tmp_path, name, params):
 
 @pytest.mark.parametrize("name,params,expect", [
     ("overview", {}, "fx-nam-dinh-b"),
-    ("trends", {"entity": "Thái Bình"}, "Log-linear fit on 5 points"),
-    ("trends", {"entity": "Hưng Yên"}, "too few to fit"),
+    ("trends", {"entity": "Thái Bình", "lang": "en"}, "Log-linear fit on 5 points"),
+    ("trends", {"entity": "Thái Bình"}, "Hồi quy log-tuyến tính trên 5 điểm"),
+    ("trends", {"entity": "Hưng Yên", "lang": "en"}, "too few to fit"),
+    ("trends", {"entity": "Hưng Yên"}, "quá ít để ước lượng xu hướng"),
     ("fund_intensity", {"cluster": "Cụm III", "lang": "en"}, "≥ 50,000 VND"),
     ("fund_intensity", {"cluster": "Cụm III"}, "≥ 50.000 đồng"),
     ("attainment", {"model": "families", "lang": "en"}, "no data"),
     ("province_profile", {"province": "Thái Bình", "lang": "en"}, "Hưng Yên"),
     ("cluster", {}, "486.203"),
     ("cluster", {"lang": "en"}, "≥ 60,225 VND"),
-    ("cluster_trends", {}, "Ranks in 2022"),
+    ("cluster_trends", {"lang": "en"}, "Ranks in 2022"),
+    ("cluster_trends", {}, "Xếp hạng năm 2022"),
 ])
 def test_notebook_runs_on_fixture(fixture_figures, tmp_path, name, params, expect):
     book = run(name, tmp_path, figures_path=str(fixture_figures), **params)
@@ -99,7 +102,7 @@ def test_cluster_dashboard_on_the_fixture(fixture_figures, tmp_path):
 
 
 def test_lang_is_a_parameter_of_every_notebook_defaulting_to_vi():
-    for name in ("cluster", "overview", "fund_intensity", "attainment", "province_profile"):  # the report pages'
+    for name in ("cluster", "overview", "fund_intensity", "attainment", "province_profile", "trends", "cluster_trends"):
         path = NOTEBOOKS / f"{name}.ipynb"
         book = json.loads(path.read_text(encoding="utf-8"))
         first = "".join(book["cells"][0]["source"])
@@ -127,6 +130,6 @@ def test_cluster_trends_on_the_stats_fixture(tmp_path):
     folder.mkdir()
     (folder / "figures.csv").write_bytes((FIXTURE.parent / "figures_stats.csv").read_bytes())
     (folder / "articles.csv").write_bytes((FIXTURE.parent / "articles_stats.csv").read_bytes())
-    book = run("cluster_trends", tmp_path, figures_path=str(folder / "figures.csv"), year=2022)
+    book = run("cluster_trends", tmp_path, figures_path=str(folder / "figures.csv"), year=2022, lang="en")
     text = text_of(book)
     assert "1–3" in text and "Ninh Bình, Thái Bình" in text and "share of registered villages" in text

@@ -1,6 +1,15 @@
 """Conflicts (between and within articles, keyed with level), coverage, sources."""
 
-from analysis.stats.quality import conflicts, coverage, figures_in, source_ids, sources_of
+import pandas as pd
+
+from analysis.stats.quality import (
+    conflicts,
+    coverage,
+    fallback_figures,
+    figures_in,
+    source_ids,
+    sources_of,
+)
 
 
 def test_conflicts_keep_both_sources(multi_figures):
@@ -39,3 +48,31 @@ def test_source_ids_travel_as_lists(multi_figures):
     assert source_ids([["a", "b"], "c", [], ""]) == {"a", "b", "c"}
     rows = figures_in(multi_figures, [["fx-hung-yen-2021"], ["fx-nam-dinh-a", "fx-nam-dinh-b"]])
     assert set(rows["source_id"]) == {"fx-hung-yen-2021", "fx-nam-dinh-a", "fx-nam-dinh-b"}
+
+
+# -- figures placed by a fallback (the overview lists them first) --
+FIGS = pd.DataFrame([
+    {"source_id": "a", "start": 10, "metric": "members", "entity": "Xã Đông Hà", "value": 1200.0},
+    {"source_id": "a", "start": 55, "metric": "fund_raised", "entity": "Xã Đông Hà", "value": 3e8},
+    {"source_id": "b", "start": 7, "metric": "members", "entity": "Huyện Tây Sơn", "value": 9000.0},
+])
+TRACE = pd.DataFrame([  # read from CSV: every cell a string
+    {"source_id": "a", "start": "10", "metric": "members", "entity_how": "subject", "entity_words": "",
+     "period_how": "document as-of date", "period_words": "", "fallback": "period"},
+    {"source_id": "a", "start": "55", "metric": "fund_raised", "entity_how": "own phrase", "entity_words": "xã Đông Hà",
+     "period_how": "own phrase", "period_words": "năm 2023", "fallback": ""},
+    {"source_id": "b", "start": "7", "metric": "members", "entity_how": "no subject found", "entity_words": "",
+     "period_how": "report period fallback", "period_words": "", "fallback": "entity period"},
+])
+
+
+def test_only_fallback_rows_are_listed_entity_fallbacks_first():
+    out = fallback_figures(FIGS, TRACE)
+    assert list(zip(out["source_id"], out["start"], out["fallback"], strict=True)) == [
+        ("b", 7, "entity period"), ("a", 10, "period")]
+    assert list(out["entity"]) == ["Huyện Tây Sơn", "Xã Đông Hà"] and out["value"].tolist() == [9000.0, 1200.0]
+
+
+def test_no_trace_lists_nothing():
+    assert fallback_figures(FIGS, pd.DataFrame()).empty
+    assert fallback_figures(FIGS, TRACE.assign(fallback="")).empty

@@ -1,0 +1,26 @@
+"""The overview's reviewer sections: unknown subgroup words and rejected rows, escaped and in words."""
+
+import pandas as pd
+
+from analysis.reports import pages
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def test_unknown_subgroup_words_are_listed_escaped_in_both_languages():
+    unknown = pd.DataFrame({"word": [f"em {HOSTILE}"], "rows": [3], "metrics": ["award_recipients"],
+                            "sources": [["x-2023", "y-2024"]]})
+    vi = str(pages.unknown_subgroups_view(unknown, "vi"))
+    assert "&lt;script&gt;" in vi and "<script>" not in vi and "x-2023, y-2024" in vi and ">3<" in vi
+    assert ">word<" in str(pages.unknown_subgroups_view(unknown, "en"))
+    assert "Mọi từ" in str(pages.unknown_subgroups_view(unknown.iloc[0:0], "vi"))
+
+
+def test_rejected_rows_show_rule_article_and_quote():
+    rejected = pd.DataFrame([{"source_id": "z-2024", "entity": "Xã Bình An", "metric": "members", "stage": "actual",
+                              "value": "1200", "period_start": "2024-06-30", "period_end": "2024-01-01",
+                              "rule": "period_start after period_end", "quote": f"từ đầu năm đến nay {HOSTILE}"}])
+    html = str(pages.rejected_view(rejected, "vi"))
+    assert "period_start after period_end" in html and "z-2024" in html and "hội viên" in html
+    assert "2024-06-30 → 2024-01-01" in html and "<script>" not in html
+    assert "No row was rejected." in str(pages.rejected_view(pd.DataFrame(), "en"))
