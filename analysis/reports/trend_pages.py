@@ -191,7 +191,7 @@ def subgroup_view(parts: pd.DataFrame, df: pd.DataFrame, area: tuple, metric: st
                     & (mine["period_end"] == r["period_end"]) & (mine["subgroup"].fillna("") == r["subgroup"])
                     & (mine["value"].astype(float) == float(r["value"]))]
         rows.append({"stage": label(r["stage"], lang), "period": fmt.period(r["period_start"], r["period_end"], lang),
-                     "subgroup": r["subgroup"] or None, "subgroup_class": r["subgroup_class"] or None,
+                     "subgroup": r["subgroup"] or None, "subgroup_class": label(f"sgc_{r['subgroup_class']}", lang) if r["subgroup_class"] else None,
                      "value": fmt.value(r["value"], unit_of(figs), lang, r["bound"]),
                      "role": label(f"role_{r['role']}", lang), "evidence": ev.links(figs) if not figs.empty else None})
     inner = table(pd.DataFrame(rows), ["subgroup", "subgroup_class", "value", "period", "role", "evidence", "stage"], lang,

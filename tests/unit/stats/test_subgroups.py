@@ -60,3 +60,16 @@ def test_parts_along_two_dimensions_overlap():
     assert disjoint(classify("huyện, thành phố"), classify("xã, phường, thị trấn"))
     assert not disjoint(classify("dòng họ"), classify("Quỹ khuyến học Lê Văn Tám"))
     assert classify("suất học bổng").dimensions == ("award",)
+
+
+def test_every_subgroup_class_has_a_label_in_both_languages():
+    """A class shown on a page is named in the page's language (no English left on vi pages)."""
+    import csv
+
+    from analysis.paths import KNOWLEDGE_DIR
+    from analysis.reports.labels import label
+
+    with open(KNOWLEDGE_DIR / "subgroups.csv", encoding="utf-8") as f:
+        classes = {r["class"] for r in csv.DictReader(f)}
+    missing = [c for c in sorted(classes) if label(f"sgc_{c}", "vi") == f"sgc_{c}"]
+    assert not missing, missing
