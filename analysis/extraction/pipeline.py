@@ -26,7 +26,6 @@ leading ``'`` so a spreadsheet shows them instead of evaluating them; numbers st
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import sys
@@ -41,6 +40,7 @@ from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMet
 from analysis.extraction.sources import NO_FILE, read_sources, source_gaps  # noqa: F401  (read_sources re-exported)
 from analysis.extraction.textio import ArticleError, describe_removed
 from analysis.extraction.trace import TRACE_COLUMNS, TRACE_PATH_NAME, trace_rows
+from analysis.table.outputs import file_sha256
 from analysis.table.schema import COLUMNS
 
 ARTICLE_COLUMNS = ["source_id", "title", "outlet", "url", "published", "published_how", "subject_how", "encoding",
@@ -142,11 +142,6 @@ def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
                 out.append(cell(v, num))
         w.writerow(out)
     return buf.getvalue().encode("utf-8")
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 # -- 1. read ----------------------------------------------------------------------------------
@@ -272,12 +267,12 @@ def _inputs(batch: Batch, curated_dir: Path | None) -> dict[str, str]:
                                     if curated_dir else [])
     for extra in filter(None, extras):
         try:
-            inputs[Path(extra).name] = sha256(Path(extra))
+            inputs[Path(extra).name] = file_sha256(Path(extra))
         except OSError:
             continue  # absent or unreadable: already reported where it was read
     from analysis.extraction.knowledge import CUES_PATH
 
-    inputs["knowledge/cues.csv"] = sha256(CUES_PATH)
+    inputs["knowledge/cues.csv"] = file_sha256(CUES_PATH)
     return dict(sorted(inputs.items()))
 
 

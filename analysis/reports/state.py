@@ -12,23 +12,13 @@ import os
 from pathlib import Path
 
 from analysis import paths
+from analysis.table.outputs import file_sha256, sha256_bytes
 
 STATE_FILE = ".state.json"
 
 
 class DiskFull(OSError):
     """Writing an output failed for lack of space; the message names the file."""
-
-
-def sha256(data: bytes) -> str:
-    """Hex SHA-256 of bytes."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes ('' when it does not exist)."""
-    path = Path(path)
-    return sha256(path.read_bytes()) if path.is_file() else ""
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -72,15 +62,15 @@ def shared_inputs(figures_csv: Path, reference_dir: Path, lock: Path | None = No
     for p in sorted(Path(reference_dir).glob("*.csv")):
         reference.update(p.name.encode() + b"\0" + p.read_bytes())
     lock = Path(lock or paths.ROOT / "requirements.lock")
-    return {"figures": file_sha(figures_csv), "articles": file_sha(figures_csv.parent / "articles.csv"),
-            "reference": reference.hexdigest(), "package": package_fingerprint(), "lock": file_sha(lock)}
+    return {"figures": file_sha256(figures_csv), "articles": file_sha256(figures_csv.parent / "articles.csv"),
+            "reference": reference.hexdigest(), "package": package_fingerprint(), "lock": file_sha256(lock)}
 
 
 def report_key(notebook_bytes: bytes, parameters: dict, shared: dict[str, str]) -> str:
     """The cache key of one page: its notebook, its parameters and the shared inputs."""
     params = json.dumps(parameters, sort_keys=True, ensure_ascii=False)
     inputs = json.dumps(shared, sort_keys=True)
-    return sha256(b"\0".join([notebook_bytes, params.encode(), inputs.encode()]))
+    return sha256_bytes(b"\0".join([notebook_bytes, params.encode(), inputs.encode()]))
 
 
 class State:

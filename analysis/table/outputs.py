@@ -66,6 +66,12 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes ('' when it does not exist): the project's one checksum."""
+    path = Path(path)
+    return sha256_bytes(path.read_bytes()) if path.is_file() else ""
+
+
 # -- the lock -------------------------------------------------------------------------------
 
 @contextlib.contextmanager
