@@ -2,7 +2,11 @@
 
 1. :func:`read_batch` — read every ``*.txt`` under the articles folder, one article at a time
    (so any ``concurrent.futures`` executor can spread them); an article that cannot be read
-   (unreadable, a directory, too large, undecodable) is an error *of that article*.
+   (unreadable, a directory, too large, undecodable) is an error *of that article*. Where an
+   article is extracted (a worker) its residue and trace rows are already turned into CSV lines
+   and its articles.csv cells computed (:class:`Extracted`): nothing of them depends on another
+   article or on curation. The main process takes each article as it arrives, in order, while
+   the workers go on, and keeps only that (never the whole :class:`ArticleResult`).
 2. :func:`process` — apply the reviewers' corrections and additions, then validate *per row*:
    an extractor row that breaks the contract goes to ``rejected.csv`` with the rule it breaks
    and every other row is kept (issue 15); a curated row that would break it is refused and
@@ -29,9 +33,10 @@ import csv
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from analysis import __version__
@@ -39,7 +44,7 @@ from analysis.extraction.curation import LOG_COLUMNS, apply_curation
 from analysis.extraction.extract import RESIDUE_FIELDS, ArticleResult, SourceMeta, extract_file
 from analysis.extraction.sources import NO_FILE, read_sources, source_gaps  # noqa: F401  (read_sources re-exported)
 from analysis.extraction.textio import ArticleError, describe_removed
-from analysis.extraction.trace import TRACE_COLUMNS, TRACE_PATH_NAME, trace_rows
+from analysis.extraction.trace import TRACE_COLUMNS, TRACE_PATH_NAME, trace_key
 from analysis.table.outputs import file_sha256
 from analysis.table.schema import COLUMNS
 
@@ -51,10 +56,27 @@ NUMERIC_COLUMNS = {"value", "value_max", "start", "end", "chars", "figures", "re
 
 
 @dataclass
+class Extracted:
+    """One article's extraction as the batch needs it, made where the article was extracted.
+
+    Figures stay rows (curation and validation look at the whole table); residue and trace are
+    already this article's lines of residue.csv and figures_trace.csv (no header), the trace's
+    sorted by ``(start, metric)``; ``article`` holds the articles.csv cells the text decides.
+    """
+    figures: list[dict]
+    residue_csv: bytes
+    residue: int
+    trace_csv: bytes
+    article: dict
+    chars: int = 0
+    sha256: str = ""
+
+
+@dataclass
 class Outcome:
     """The result of extracting one article, or the error that stopped it."""
     source_id: str
-    result: ArticleResult | None = None
+    result: Extracted | None = None
     error: str = ""
 
 
@@ -74,10 +96,29 @@ class RunSummary:
         return [o for o in self.outcomes if o.error]
 
 
+def _article_cells(r: ArticleResult) -> dict:
+    """The articles.csv cells of one extracted article that its text decides."""
+    warnings = list(r.warnings)
+    hidden = {k: n for k, n in r.removed.items() if k in ("format", "control")}
+    if hidden:
+        warnings.append(f"normalising removed {describe_removed(hidden)} character(s)")
+    return {"published": r.published.isoformat() if r.published else "",
+            "published_how": r.published_how, "subject_how": r.subject_how, "encoding": r.encoding, "chars": r.chars,
+            "figures": len(r.figures), "residue": len(r.residue), "rejected": 0,
+            "normalised_chars": sum(r.removed.values()), "warnings": "; ".join(warnings)}
+
+
+def extracted(r: ArticleResult) -> Extracted:
+    """What the batch keeps of one article: figure rows, residue and trace as CSV lines, its cells."""
+    trace = sorted((t.row() for t in r.trace), key=trace_key)
+    return Extracted([f.row() for f in r.figures], _csv_lines([x.row() for x in r.residue], RESIDUE_FIELDS),
+                     len(r.residue), _csv_lines(trace, TRACE_COLUMNS), _article_cells(r), r.chars, r.sha256)
+
+
 def _extract_one(args: tuple[str, SourceMeta, int | None]) -> Outcome:
     path, meta, max_bytes = args
     try:
-        return Outcome(meta.source_id, extract_file(Path(path), meta, max_bytes))
+        return Outcome(meta.source_id, extracted(extract_file(Path(path), meta, max_bytes)))
     except ArticleError as exc:
         return Outcome(meta.source_id, error=str(exc))
     except Exception as exc:  # noqa: BLE001 — a fault on one article must not sink the batch
@@ -85,14 +126,21 @@ def _extract_one(args: tuple[str, SourceMeta, int | None]) -> Outcome:
                                              f"{str(exc)[:200]}); the other articles are written — please report it")
 
 
+def iter_extract(paths: list[Path], metas: dict[str, SourceMeta],
+                 executor: Executor | None = None, max_bytes: int | None = None) -> Iterator[Outcome]:
+    """Extract each article, yielding the outcomes in the order of ``paths`` as they are done;
+    with an executor, articles are spread over its workers (all submitted at once)."""
+    work = [(str(p), metas.get(p.stem) or SourceMeta(p.stem), max_bytes) for p in paths]
+    if executor is None:
+        return map(_extract_one, work)
+    chunk = max(1, len(work) // (8 * (os.cpu_count() or 1)))
+    return iter(executor.map(_extract_one, work, chunksize=chunk))
+
+
 def extract_all(paths: list[Path], metas: dict[str, SourceMeta],
                 executor: Executor | None = None, max_bytes: int | None = None) -> list[Outcome]:
     """Extract each article; with an executor, articles are spread over its workers."""
-    work = [(str(p), metas.get(p.stem) or SourceMeta(p.stem), max_bytes) for p in paths]
-    if executor is None:
-        return [_extract_one(w) for w in work]
-    chunk = max(1, len(work) // (8 * (os.cpu_count() or 1)))
-    return list(executor.map(_extract_one, work, chunksize=chunk))
+    return list(iter_extract(paths, metas, executor, max_bytes))
 
 
 def csv_number(value) -> str:
@@ -126,29 +174,46 @@ def _cell(value, numeric: bool) -> str:
     return safe_cell(value)
 
 
-def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    cols = [(k, k in NUMERIC_COLUMNS) for k in columns]
+def _column(values: list, numeric: bool) -> list[str]:
+    """One column's cells as written: :func:`_cell` of each, with the common cases inlined."""
     formula, cell = _FORMULA_START, _cell
-    for r in rows:
-        out = []
-        for k, num in cols:
-            v = r.get(k)
-            if v.__class__ is str and not num:  # most cells: safe_cell inlined
-                out.append("'" + v if v[:1] in formula else v)
-            else:
-                out.append(cell(v, num))
-        w.writerow(out)
+    if numeric:
+        return [str(v) if v.__class__ is int else cell(v, True) for v in values]
+    return [("'" + v if v[:1] in formula else v) if v.__class__ is str else cell(v, False) for v in values]
+
+
+def _csv_lines(rows: list[dict], columns: list[str]) -> bytes:
+    """Rows as CSV lines (no header), column by column: the cells of :func:`_cell`."""
+    if not rows:
+        return b""
+    cells = [_column([r.get(k) for r in rows], k in NUMERIC_COLUMNS) for k in columns]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(zip(*cells))
     return buf.getvalue().encode("utf-8")
+
+
+def _header(columns: list[str]) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(columns)
+    return buf.getvalue().encode("utf-8")
+
+
+def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
+    """A whole CSV table: the header, then the rows."""
+    return _header(columns) + _csv_lines(list(rows), columns)
+
+
+def _joined(columns: list[str], parts: Iterable[bytes]) -> bytes:
+    """A CSV table from parts already written as lines (the CSV writer keeps no state across rows)."""
+    return b"".join([_header(columns), *parts])
 
 
 # -- 1. read ----------------------------------------------------------------------------------
 
 @dataclass
 class Batch:
-    """What was read: the articles' outcomes and the sources' metadata."""
+    """What was read: the articles' outcomes and the sources' metadata, and what the batch keeps
+    of each article (taken in as it arrives, by :meth:`take`)."""
 
     articles_dir: Path
     sources_csv: Path | None
@@ -157,11 +222,42 @@ class Batch:
     outcomes: list[Outcome]
     problems: list[str]
     gaps: dict[str, str] = field(default_factory=dict)  # source_id → NO_ROW | NO_FILE
+    articles: list[dict] = field(default_factory=list)  # articles.csv rows, in the articles' order
+    figures: list[dict] = field(default_factory=list)  # extractor rows, in the articles' order
+    residue: list[bytes] = field(default_factory=list)  # residue.csv lines, article by article
+    trace: list[tuple[str, bytes]] = field(default_factory=list)  # (source_id, its figures_trace.csv lines)
+    errors: list[str] = field(default_factory=list)  # the articles that could not be extracted
+    chars: dict[str, int] = field(default_factory=dict)  # source_id → normalised length
+    sha256: dict[str, str] = field(default_factory=dict)  # source_id → checksum of the raw file
+
+    def take(self, o: Outcome, echo: Callable[[str], None]) -> None:
+        """Keep one article's outcome: its articles.csv row, figure rows, residue and trace lines."""
+        self.outcomes.append(o)
+        meta = self.metas.get(o.source_id) or SourceMeta(o.source_id)
+        row = {"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
+               "source_gap": self.gaps.get(o.source_id, "")}
+        self.articles.append(row)
+        if o.error:
+            row["warnings"] = f"ERROR: {o.error}"
+            self.errors.append(f"{self.articles_dir}/{o.source_id}.txt: {o.error}")
+            return
+        e = o.result
+        row.update(e.article)
+        self.figures += e.figures
+        self.residue.append(e.residue_csv)
+        self.trace.append((o.source_id, e.trace_csv))
+        self.chars[o.source_id] = e.chars
+        if e.sha256:
+            self.sha256[o.source_id] = e.sha256
+        echo(f"{o.source_id}: {len(e.figures)} figures, {e.residue} other numbers"
+             + (f" ({row['warnings']})" if row["warnings"] else ""))
 
 
 def read_batch(articles_dir: Path, sources_csv: Path | None, executor: Executor | None = None,
-               max_bytes: int | None = None, warn: Callable[[str], None] | None = None) -> Batch:
-    """Read sources.csv and extract every ``*.txt`` of the folder (step 1)."""
+               max_bytes: int | None = None, warn: Callable[[str], None] | None = None,
+               echo: Callable[[str], None] | None = None) -> Batch:
+    """Read sources.csv and extract every ``*.txt`` of the folder (step 1), taking each article
+    in as it is done (``echo`` gets a line for each)."""
     try:
         metas, problems = read_sources(sources_csv)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -174,37 +270,27 @@ def read_batch(articles_dir: Path, sources_csv: Path | None, executor: Executor 
             problems.append(f"{sources_csv}: source {sid!r} has no article file in {articles_dir}")
         elif warn:
             warn(f"{articles_dir}/{sid}.txt: {gap}: its title, outlet and url are unknown")
-    outcomes = extract_all(paths, metas, executor, max_bytes)
-    return Batch(Path(articles_dir), sources_csv, paths, metas, outcomes, problems, gaps)
+    batch = Batch(Path(articles_dir), sources_csv, paths, metas, [], problems, gaps)
+    echo = echo or (lambda s: None)
+    for o in iter_extract(paths, metas, executor, max_bytes):
+        batch.take(o, echo)
+    return batch
 
 
 # -- 2. process -------------------------------------------------------------------------------
 
 @dataclass
 class Tables:
-    """The set to write, as rows; and the problems to report."""
+    """The set to write, as rows (residue and trace as the articles' CSV lines); and the problems to report."""
 
     figures: list[dict] = field(default_factory=list)
-    residue: list[dict] = field(default_factory=list)
+    residue: int = 0  # rows of residue.csv
+    residue_csv: list[bytes] = field(default_factory=list)
+    trace_csv: list[bytes] = field(default_factory=list)  # in the trace's key order
     articles: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     log: list = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def _article_row(o: Outcome, meta: SourceMeta, gap: str = "") -> dict:
-    row = {"source_id": o.source_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url, "source_gap": gap}
-    if o.error:
-        return {**row, "warnings": f"ERROR: {o.error}"}
-    r = o.result
-    warnings = list(r.warnings)
-    hidden = {k: n for k, n in r.removed.items() if k in ("format", "control")}
-    if hidden:
-        warnings.append(f"normalising removed {describe_removed(hidden)} character(s)")
-    return {**row, "published": r.published.isoformat() if r.published else "",
-            "published_how": r.published_how, "subject_how": r.subject_how, "encoding": r.encoding, "chars": r.chars,
-            "figures": len(r.figures), "residue": len(r.residue), "rejected": 0,
-            "normalised_chars": sum(r.removed.values()), "warnings": "; ".join(warnings)}
 
 
 def quarantine(rows: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -221,28 +307,16 @@ def quarantine(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     return keep, bad
 
 
-def process(batch: Batch, curated_dir: Path | None, echo: Callable[[str], None]) -> Tables:
+def process(batch: Batch, curated_dir: Path | None) -> Tables:
     """Curate and validate per row (step 2)."""
-    t = Tables(problems=list(batch.problems))
-    by_article: dict[str, dict] = {}
-    for o in batch.outcomes:
-        row = _article_row(o, batch.metas.get(o.source_id) or SourceMeta(o.source_id),
-                           batch.gaps.get(o.source_id, ""))
-        t.articles.append(row)
-        by_article[o.source_id] = row
-        if o.error:
-            t.problems.append(f"{batch.articles_dir}/{o.source_id}.txt: {o.error}")
-            continue
-        r = o.result
-        t.figures += [f.row() for f in r.figures]
-        t.residue += [x.row() for x in r.residue]
-        echo(f"{o.source_id}: {len(r.figures)} figures, {len(r.residue)} other numbers"
-             + (f" ({row['warnings']})" if row["warnings"] else ""))
+    t = Tables(figures=batch.figures, problems=[*batch.problems, *batch.errors], articles=list(batch.articles),
+               residue_csv=batch.residue, residue=sum(o.result.residue for o in batch.outcomes if o.result),
+               trace_csv=[lines for _, lines in sorted(batch.trace, key=itemgetter(0))])
+    by_article = {row["source_id"]: row for row in batch.articles}
     t.articles += [{"source_id": sid, "title": batch.metas[sid].title, "outlet": batch.metas[sid].outlet,
                     "url": batch.metas[sid].url, "source_gap": gap} for sid, gap in batch.gaps.items() if gap == NO_FILE]
     if curated_dir is not None:
-        chars = {o.source_id: o.result.chars for o in batch.outcomes if o.result}
-        t.figures, t.log = apply_curation(t.figures, Path(curated_dir), chars)
+        t.figures, t.log = apply_curation(t.figures, Path(curated_dir), batch.chars)
         for e in t.log:
             if e.status != "applied":
                 t.problems.append(f"{curated_dir}/{e.file}:{e.line}: {e.status}: {e.detail}")
@@ -262,7 +336,7 @@ def process(batch: Batch, curated_dir: Path | None, echo: Callable[[str], None])
 # -- 3. save ----------------------------------------------------------------------------------
 
 def _inputs(batch: Batch, curated_dir: Path | None) -> dict[str, str]:
-    inputs = {f"articles/{o.source_id}.txt": o.result.sha256 for o in batch.outcomes if o.result and o.result.sha256}
+    inputs = {f"articles/{sid}.txt": sha for sid, sha in batch.sha256.items()}
     extras = [batch.sources_csv] + ([Path(curated_dir) / "corrections.csv", Path(curated_dir) / "additions.csv"]
                                     if curated_dir else [])
     for extra in filter(None, extras):
@@ -287,17 +361,17 @@ def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None) -> Pa
     validate(pd.DataFrame(t.figures, columns=COLUMNS), where=str(out_csv))  # second line of defence
     files = {
         out_csv.name: _csv_bytes(t.figures, COLUMNS),
-        "residue.csv": _csv_bytes(t.residue, RESIDUE_FIELDS),
+        "residue.csv": _joined(RESIDUE_FIELDS, t.residue_csv),
         "articles.csv": _csv_bytes(t.articles, ARTICLE_COLUMNS),
         "rejected.csv": _csv_bytes(t.rejected, REJECTED_COLUMNS),
         "curation_log.csv": _csv_bytes([e.row() for e in t.log], LOG_COLUMNS),
-        TRACE_PATH_NAME: _csv_bytes(trace_rows(o.result for o in batch.outcomes if o.result), TRACE_COLUMNS),
+        TRACE_PATH_NAME: _joined(TRACE_COLUMNS, t.trace_csv),
     }
     meta = {
         "package": "khuyenhoc",
         "package_version": __version__,
         "inputs_sha256": _inputs(batch, curated_dir),
-        "rows": {"figures": len(t.figures), "residue": len(t.residue), "articles": len(t.articles),
+        "rows": {"figures": len(t.figures), "residue": t.residue, "articles": len(t.articles),
                  "articles_failed": sum(bool(o.error) for o in batch.outcomes),
                  "rejected": len(t.rejected),
                  "corrections_applied": sum(e.status == "applied" for e in t.log),
@@ -331,11 +405,11 @@ def run_extract(articles_dir: Path, sources_csv: Path | None, out_csv: Path, cur
     echo = echo or (lambda s: print(s))
     warn = warn or (lambda s: print(s, file=sys.stderr))
     with outputs.locked(Path(out_csv).parent, lock_timeout, warn):
-        batch = read_batch(articles_dir, sources_csv, executor, max_bytes, warn)
-        tables = process(batch, curated_dir, echo)
+        batch = read_batch(articles_dir, sources_csv, executor, max_bytes, warn, echo)
+        tables = process(batch, curated_dir)
         for p in tables.problems:
             warn(p)
         summary = RunSummary(outcomes=batch.outcomes, problems=tables.problems)
         summary.folder = save(tables, batch, out_csv, curated_dir)
-    summary.figures, summary.residue, summary.rejected = len(tables.figures), len(tables.residue), len(tables.rejected)
+    summary.figures, summary.residue, summary.rejected = len(tables.figures), tables.residue, len(tables.rejected)
     return summary

@@ -45,8 +45,18 @@ def fallback_of(entity_how: str, subject_how: str, period_how: str, dating_firm:
 TRACE_COLUMNS = [f.name for f in fields(TraceRow)]
 
 
+def trace_key(row: dict) -> tuple:
+    """The order of figures_trace.csv: ``(source_id, start, metric)``."""
+    return row["source_id"], int(row["start"]), row["metric"]
+
+
 def trace_rows(results) -> list[dict]:
-    """All trace rows of some :class:`~analysis.extraction.extract.ArticleResult` s, in key order."""
+    """All trace rows of some :class:`~analysis.extraction.extract.ArticleResult` s, in key order.
+
+    The sort is stable, so sorting each article's rows and then the articles by ``source_id``
+    (every trace row of an article carries the article's id) gives the same order: that is how
+    the batch writes the trace, each article's part made where it was extracted.
+    """
     rows = [t.row() for r in results for t in r.trace]
-    rows.sort(key=lambda r: (r["source_id"], int(r["start"]), r["metric"]))
+    rows.sort(key=trace_key)
     return rows
