@@ -59,11 +59,13 @@ NUMERIC_COLUMNS = {"value", "value_max", "start", "end", "chars", "figures", "re
 class Extracted:
     """One article's extraction as the batch needs it, made where the article was extracted.
 
-    Figures stay rows (curation and validation look at the whole table); residue and trace are
+    Figures stay rows (curation and validation look at the whole table), each with its line of
+    figures.csv ready for when it is kept as it is; residue and trace are
     already this article's lines of residue.csv and figures_trace.csv (no header), the trace's
     sorted by ``(start, metric)``; ``article`` holds the articles.csv cells the text decides.
     """
     figures: list[dict]
+    figure_lines: list[bytes]  # each figure's line of figures.csv, should it be kept unchanged
     residue_csv: bytes
     residue: int
     trace_csv: bytes
@@ -111,7 +113,8 @@ def _article_cells(r: ArticleResult) -> dict:
 def extracted(r: ArticleResult) -> Extracted:
     """What the batch keeps of one article: figure rows, residue and trace as CSV lines, its cells."""
     trace = sorted((t.row() for t in r.trace), key=trace_key)
-    return Extracted([f.row() for f in r.figures], _csv_lines([x.row() for x in r.residue], RESIDUE_FIELDS),
+    figures = [f.row() for f in r.figures]
+    return Extracted(figures, _row_lines(figures, COLUMNS), _csv_lines([x.row() for x in r.residue], RESIDUE_FIELDS),
                      len(r.residue), _csv_lines(trace, TRACE_COLUMNS), _article_cells(r), r.chars, r.sha256)
 
 
@@ -188,8 +191,22 @@ def _csv_lines(rows: list[dict], columns: list[str]) -> bytes:
         return b""
     cells = [_column([r.get(k) for r in rows], k in NUMERIC_COLUMNS) for k in columns]
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(zip(*cells))
+    csv.writer(buf, lineterminator="\n").writerows(zip(*cells, strict=True))
     return buf.getvalue().encode("utf-8")
+
+
+class _Lines(list):
+    write = list.append  # the CSV writer writes each row with one call
+
+
+def _row_lines(rows: list[dict], columns: list[str]) -> list[bytes]:
+    """Each row's CSV line (as :func:`_csv_lines` writes it), one bytes object per row."""
+    if not rows:
+        return []
+    cells = [_column([r.get(k) for r in rows], k in NUMERIC_COLUMNS) for k in columns]
+    lines = _Lines()
+    csv.writer(lines, lineterminator="\n").writerows(zip(*cells, strict=True))
+    return [line.encode("utf-8") for line in lines]
 
 
 def _header(columns: list[str]) -> bytes:
@@ -201,6 +218,27 @@ def _header(columns: list[str]) -> bytes:
 def _csv_bytes(rows: Iterable[dict], columns: list[str]) -> bytes:
     """A whole CSV table: the header, then the rows."""
     return _header(columns) + _csv_lines(list(rows), columns)
+
+
+def _typed(row: dict) -> tuple:
+    """A row's cells with their types (``1``, ``1.0`` and ``True`` are equal but not written alike)."""
+    values = [row.get(k) for k in COLUMNS]
+    return (*values, *map(type, values))
+
+
+def _figures_csv(rows: list[dict], batch: Batch) -> bytes:
+    """figures.csv: each row's line as its worker wrote it when the row is an extractor row as
+    taken (or a curated copy equal to one, types included), else written here."""
+    known, by_value = batch.figure_lines, None
+    out = [_header(COLUMNS)]
+    for r in rows:
+        line = known.get(id(r))
+        if line is None:
+            if by_value is None:  # curation copied the rows: find each one's original by value
+                by_value = {_typed(o): known[id(o)] for o in batch.figures if id(o) in known}
+            line = by_value.get(_typed(r)) or _csv_lines([r], COLUMNS)
+        out.append(line)
+    return b"".join(out)
 
 
 def _joined(columns: list[str], parts: Iterable[bytes]) -> bytes:
@@ -227,6 +265,7 @@ class Batch:
     residue: list[bytes] = field(default_factory=list)  # residue.csv lines, article by article
     trace: list[tuple[str, bytes]] = field(default_factory=list)  # (source_id, its figures_trace.csv lines)
     errors: list[str] = field(default_factory=list)  # the articles that could not be extracted
+    figure_lines: dict[int, bytes] = field(default_factory=dict)  # id of an extractor row (kept as taken) → its line
     chars: dict[str, int] = field(default_factory=dict)  # source_id → normalised length
     sha256: dict[str, str] = field(default_factory=dict)  # source_id → checksum of the raw file
 
@@ -244,6 +283,7 @@ class Batch:
         e = o.result
         row.update(e.article)
         self.figures += e.figures
+        self.figure_lines.update(zip(map(id, e.figures), e.figure_lines, strict=True))
         self.residue.append(e.residue_csv)
         self.trace.append((o.source_id, e.trace_csv))
         self.chars[o.source_id] = e.chars
@@ -272,9 +312,19 @@ def read_batch(articles_dir: Path, sources_csv: Path | None, executor: Executor 
             warn(f"{articles_dir}/{sid}.txt: {gap}: its title, outlet and url are unknown")
     batch = Batch(Path(articles_dir), sources_csv, paths, metas, [], problems, gaps)
     echo = echo or (lambda s: None)
-    for o in iter_extract(paths, metas, executor, max_bytes):
+    outcomes = iter_extract(paths, metas, executor, max_bytes)  # with an executor: all submitted now
+    if executor is not None and paths:
+        _warm_up()  # while the first articles are being extracted
+    for o in outcomes:
         batch.take(o, echo)
     return batch
+
+
+def _warm_up() -> None:
+    """Import pandas and pandera and build the schema :func:`quarantine` uses."""
+    from analysis.table.schema import schema
+
+    schema(key=False)
 
 
 # -- 2. process -------------------------------------------------------------------------------
@@ -350,17 +400,34 @@ def _inputs(batch: Batch, curated_dir: Path | None) -> dict[str, str]:
     return dict(sorted(inputs.items()))
 
 
-def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None) -> Path:
-    """Validate the whole table once more and publish the set (step 3; hold the folder's lock)."""
-    import pandas as pd
+def _check_keys(rows: list[dict], where: str) -> None:
+    """The table's key is unique (a cheap second look; raises :class:`FiguresSchemaError`).
 
+    The rows come from :func:`quarantine`, whose :func:`row_problems` ran the schema's column
+    and semantic checks on each of them: those checks are per row, so the table of the rows
+    kept passes them too, and running the schema again on it (as this step once did) repeated
+    the same work. Only uniqueness is a property of the whole table; it is checked here again,
+    on the values as the schema coerces them.
+    """
+    from analysis.table.schema import PRIMARY_KEY, FiguresSchemaError
+
+    seen: dict[tuple, int] = {}
+    for i, r in enumerate(rows):
+        key = (str(r["source_id"]), int(r["start"]), str(r["metric"]), str(r["stage"]))
+        if key in seen:
+            raise FiguresSchemaError(f"{where}: rows {seen[key]} and {i} have the same {', '.join(PRIMARY_KEY)} "
+                                     f"({key}), the table's key")
+        seen[key] = i
+
+
+def save(t: Tables, batch: Batch, out_csv: Path, curated_dir: Path | None) -> Path:
+    """Check the table's key once more and publish the set (step 3; hold the folder's lock)."""
     from analysis.table import outputs
-    from analysis.table.schema import validate
 
     out_csv = Path(out_csv)
-    validate(pd.DataFrame(t.figures, columns=COLUMNS), where=str(out_csv))  # second line of defence
+    _check_keys(t.figures, str(out_csv))  # second line of defence
     files = {
-        out_csv.name: _csv_bytes(t.figures, COLUMNS),
+        out_csv.name: _figures_csv(t.figures, batch),
         "residue.csv": _joined(RESIDUE_FIELDS, t.residue_csv),
         "articles.csv": _csv_bytes(t.articles, ARTICLE_COLUMNS),
         "rejected.csv": _csv_bytes(t.rejected, REJECTED_COLUMNS),

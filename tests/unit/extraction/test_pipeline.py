@@ -142,3 +142,45 @@ def test_an_extractor_fault_on_one_article_is_that_articles_error(tmp_path, monk
     assert any(w.endswith("c.txt: the extractor failed on this article (IndexError: list index out of range); "
                           "the other articles are written — please report it") for w in warned)
     assert {r["source_id"] for r in rows(out)} == {"a", "b"}
+
+
+def test_rows_quarantine_keeps_pass_the_whole_table_schema(figure_row):
+    """save() no longer runs the schema a second time: what quarantine keeps must pass it."""
+    import pandas as pd
+
+    from analysis.table.schema import COLUMNS, validate
+
+    rows = [{**figure_row, "start": 10 + i, "end": 40 + i} for i in range(8)]
+    rows[1]["value"] = "nhiều"
+    rows[2]["period_start"] = "2099-01-01"
+    rows[3]["metric"] = "volunteers"
+    rows[4]["start"] = "x1"
+    rows[5]["start"] = "10"  # the same key as row 0, written as text
+    rows[6]["value_max"] = 1.0  # below value, and bound is not a range
+    rows += [{**figure_row, "start": 30.0, "end": 50}, {**figure_row, "start": 31, "end": 50, "stage": "target"},
+             {**figure_row, "start": 31, "end": 50}]
+    kept, bad = pipeline.quarantine(rows)
+    assert len(kept) + len(bad) == len(rows) and len(bad) == 7
+    assert {r["start"] for r in kept} == {17, 30.0, 31} and len(kept) == 4
+    validate(pd.DataFrame(kept, columns=COLUMNS))  # raises if the second pass would have refused the table
+    pipeline._check_keys(kept, "figures.csv")
+    with pytest.raises(Exception, match="the table's key"):
+        pipeline._check_keys([*kept, dict(kept[0])], "figures.csv")
+
+
+def test_trace_and_residue_written_per_article_equal_the_whole_table(tmp_path):
+    """Each article's trace is sorted where it is extracted; joined by source_id it is the global order."""
+    from analysis.extraction.extract import RESIDUE_FIELDS, SourceMeta, extract_file
+    from analysis.extraction.trace import TRACE_COLUMNS, TRACE_PATH_NAME, trace_rows
+
+    arts = corpus(tmp_path, names=("a", "a-b", "a b", "=b"))
+    out = tmp_path / "out" / "figures.csv"
+    pipeline.run_extract(arts, None, out, None, echo=lambda s: None, warn=lambda s: None)
+    results = [extract_file(p, SourceMeta(p.stem)) for p in sorted(arts.glob("*.txt"))]
+    trace = pipeline._csv_bytes(trace_rows(results), TRACE_COLUMNS)
+    residue = pipeline._csv_bytes([x.row() for r in results for x in r.residue], RESIDUE_FIELDS)
+    assert (out.parent / TRACE_PATH_NAME).read_bytes() == trace
+    assert (out.parent / "residue.csv").read_bytes() == residue
+    # articles.csv and residue.csv follow the files' order, the trace the ids' order ("a" before "a b")
+    assert [r["source_id"] for r in rows(out.parent / "articles.csv")] == ["'=b", "a b", "a-b", "a"]
+    assert [r["source_id"] for r in rows(out.parent / TRACE_PATH_NAME)][::3] == ["'=b", "a", "a b", "a-b"]
