@@ -15,9 +15,10 @@ Stages (the issue's names):
 - ``document`` — reading the article as a document: places mentioned, period phrases, its
   date, subject and report period, the roles of its time phrases;
 - ``classification`` — reading each number: metric, stage, bound, entity, period;
-- ``validation`` — the table's contract checked per row and as a whole (pandera, in the main
-  process after the workers: :func:`quarantine`, :func:`validate`), as ``khuyenhoc extract`` does;
-- ``writing`` — rows to CSV bytes (:func:`_csv_bytes`), as ``khuyenhoc extract`` writes them.
+- ``validation`` — the table's contract checked per row (pandera, in the main process after the
+  workers: :func:`quarantine`), as ``khuyenhoc extract`` does;
+- ``writing`` — rows to CSV lines (:func:`_csv_lines`, :func:`_row_lines`: residue, trace and
+  figure lines, made in the worker), as ``khuyenhoc extract`` writes them.
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ def _targets() -> list[tuple[object, str, str]]:
         roles,
         textio,
     )
-    from analysis.table import schema
-
     t = [(textio, "read_article", "decode"), (knowledge, "fold", "fold"),
          (knowledge.Knowledge, "find", "cue scan"), (knowledge.Knowledge, "at", "cue scan"),
          (knowledge.Knowledge, "scan_all", "cue scan"), (knowledge._AllMatches, "find", "cue scan"),
@@ -55,8 +54,8 @@ def _targets() -> list[tuple[object, str, str]]:
          (periods, "infer_dating", "document"), (document, "read_document", "document"),
          (roles, "phrase_roles", "document"),
          (extract._Article, "_read_amount", "classification"), (extract._Article, "_vague", "classification"),
-         (pipeline, "_csv_bytes", "writing"), (pipeline, "quarantine", "validation"),
-         (schema, "validate", "validation")]
+         (pipeline, "_csv_lines", "writing"), (pipeline, "_row_lines", "writing"),
+         (pipeline, "quarantine", "validation")]
     for name in ("find", "bare"):
         for owner in (getattr(adminunits, "AdminUnits", None), places.Gazetteer):
             if owner is not None and callable(getattr(owner, name, None)):
@@ -109,20 +108,12 @@ class _Timer:
 
 
 def _one_pass(files: list[Path], metas: dict) -> tuple[list, list]:
+    from analysis.extraction import pipeline
     from analysis.extraction.extract import SourceMeta, extract_file
-    from analysis.extraction.pipeline import _csv_bytes
 
     results = [extract_file(p, metas.get(p.stem) or SourceMeta(p.stem)) for p in files]
-    import pandas as pd
-
-    from analysis.extraction import pipeline
-    from analysis.extraction.extract import RESIDUE_FIELDS
-    from analysis.table import schema
-
-    rows, _ = pipeline.quarantine([f.row() for r in results for f in r.figures])
-    schema.validate(pd.DataFrame(rows, columns=schema.COLUMNS), where="stages")
-    _csv_bytes(rows, schema.COLUMNS)
-    _csv_bytes([x.row() for r in results for x in r.residue], RESIDUE_FIELDS)
+    kept = [pipeline.extracted(r) for r in results]  # the worker's CSV lines
+    pipeline.quarantine([row for e in kept for row in e.figures])
     return results, []
 
 

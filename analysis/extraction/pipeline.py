@@ -3,15 +3,15 @@
 1. :func:`read_batch` — read every ``*.txt`` under the articles folder, one article at a time
    (so any ``concurrent.futures`` executor can spread them); an article that cannot be read
    (unreadable, a directory, too large, undecodable) is an error *of that article*. Where an
-   article is extracted (a worker) its residue and trace rows are already turned into CSV lines
-   and its articles.csv cells computed (:class:`Extracted`): nothing of them depends on another
-   article or on curation. The main process takes each article as it arrives, in order, while
+   article is extracted (a worker) its residue, trace and figure rows are already turned into
+   CSV lines and its articles.csv cells computed (:class:`Extracted`): none of them depends on
+   another article (a figure's line is used only if curation leaves the row as it was). The main process takes each article as it arrives, in order, while
    the workers go on, and keeps only that (never the whole :class:`ArticleResult`).
 2. :func:`process` — apply the reviewers' corrections and additions, then validate *per row*:
    an extractor row that breaks the contract goes to ``rejected.csv`` with the rule it breaks
    and every other row is kept (issue 15); a curated row that would break it is refused and
    logged (a person wrote it: they are told which row).
-3. :func:`save` — write, deterministically, as one set swapped in together
+3. :func:`save` — check the table's key once more and write, deterministically, as one set swapped in together
    (:mod:`analysis.table.outputs`: temp folder, one atomic pointer swap, a lock):
 
 - ``figures.csv`` — the contract table;
