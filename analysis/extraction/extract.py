@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -68,6 +68,12 @@ _SHARE_OF = fold_re(r"(?:số\s+|các\s+|tổng số\s+)?")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 # adverbs and auxiliaries before "có" are not part of the units' noun phrase ("xã, phường đã có …")
 _MANAGED = fold_re(r"(?<!\w)(?:do|của)\s+([^\d,;.:]{2,30}?\s+quản lí)")
+# what a change names before its amount: "(thấp hơn) cùng kỳ năm 2022 (khoảng 300 triệu)"
+_COMPARED_WITH = fold_re(r"(?:\s*so với)?(?:\s*cùng kì)?(?:\s*(?:năm|tháng)\s+[\d/]+|\s*năm trước)?")
+# how an item of a list opens: after a comma, "và", or a bracket (a share: "(đạt 93,2% số hộ)")
+_ITEM_LEAD = fold_re(r"(?:,|\svà|\((?:\s*đạt)?)\s*$")
+# "quỹ (khuyến học) của <holder> <amount>": the fund a holder has, with no verb of raising
+_FUND_OF = fold_re(r"(?:\s+khuyến học)?\s+(?:của|do)\s")
 _CLANS_FUND = fold_re(r"(?<!\w)dòng họ(?:\s+[^\d,;.:]{0,25})?\s+(?:có|lập|xây dựng)\s+quỹ")
 _ITEM_GAP = re.compile(r"\s*:?\s*\(?\s*")  # between a sub-unit's name and its value
 _ITEM_SEP = re.compile(r"[\s)]*[,;]\s*(?:và\s+|trong đó\s*:?\s*|riêng\s+)?|[\s)]+và\s+")  # between two items of a list
@@ -242,6 +248,7 @@ class Grammar:
         # the giving verb right after the counted noun: "22 doanh nghiệp đóng góp …" (the givers)
         self.gave_now = re.compile(r"\s*(?:" + fold("đã") + r"\s+)?" + w("gave"))
         self.raising_before = re.compile(w("raising") + r"(?:\s+" + fold("được") + r")?\s+$")
+        self.raising_in = re.compile(r"(?<!\w)" + w("raising") + r"(?!\w)")
         self.link = re.compile(w("link") + r"\s*" + qualifier + r"?\s*$")
 
 
@@ -259,12 +266,16 @@ class _Article:
         text, folded = self.text, self.folded
         self.dates = find_dates(folded, self.ex._counted)
         phrases = find_period_phrases(folded)
-        dating = infer_dating(folded, phrases, self.meta.published)
+        # roles first: a baseline ("nhớ lại năm 2010"), a comparison or a target is not the year reviewed
+        roles = phrase_roles(phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
+        dating = infer_dating(folded, [t.period for t in roles if t.role in ("during", "asof")], self.meta.published)
+        if dating.report_year is None:
+            dating = infer_dating(folded, phrases, self.meta.published)
         year = dating.report_year or _year_reviewed(phrases, dating.published)
         self.phrases = [p.resolve(year, dating.published) for p in phrases]
         self._in_phrase = Spans((p.start, p.end) for p in self.phrases)
         self.mentions = find_mentions(text, folded, self.gz, self.kn)
-        timed = phrase_roles(self.phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
+        timed = [replace(t, period=p) for t, p in zip(roles, self.phrases, strict=True)]
         reported = [t.period for t in timed if t.role in ("during", "asof")]
         doc = read_document(text, folded, self.meta.title, self.meta.outlet, self.meta.published,
                             self.mentions, reported, dating, self.gz, self.kn, self.phrases,
@@ -286,7 +297,8 @@ class _Article:
         self.entities.parent_district = self._parent_district
         self.periods = PeriodReader(text, timed, doc.as_of, doc.report.start, doc.report.end, doc.as_of_how,
                                     (doc.next_start, doc.next_end), doc.next_how, doc.genre == "congress",
-                                    doc.event or (doc.published if doc.published_how == "sources.csv" else None))
+                                    doc.event or (doc.published if doc.published_how == "sources.csv" else None),
+                                    doc.report.kind == "term")
 
         phones = [(m.start(), m.end()) for m in _PHONE.finditer(folded)]
         claimed = [(d.start, d.end) for d in self.dates] + phones
@@ -398,7 +410,7 @@ class _Article:
         slot_start = self._prev_end(i, s)
         # changes are not levels
         ch = kn.last("change", f, max(slot_start, a.start - 40), a.start)
-        if ch and len(f[ch.end:a.start].split()) <= 3:
+        if ch and len(f[_COMPARED_WITH.match(f, ch.end).end():a.start].split()) <= 3:
             d.reason = "change, not a level"
             return
         noun = self._noun_at(head_start, h1)
@@ -471,13 +483,14 @@ class _Article:
     def _first_model(self, start: int, end: int) -> Match | None:
         return self.kn.first("model", self.folded, start, end)
 
-    def _award_context(self, s: Sentence, pos: int) -> Match | None:
-        """The award cue governing ``pos``, unless a stage verb or ``có`` intervenes."""
+    def _award_context(self, s: Sentence, pos: int, since: int = 0) -> Match | None:
+        """The award cue governing ``pos``, unless a stage verb or ``có`` intervenes (after
+        ``since``: the end of the list item before it, when that item was given the award too)."""
         f = self.folded
         cue = self.kn.last("context", f, s.start, pos)
         if not cue or cue.value != "award":
             return None
-        between = f[cue.end:pos]
+        between = f[max(cue.end, since):pos]
         if self.kn.find("stage", between) or _HAS_VERB.search(between):
             return None
         return cue
@@ -520,7 +533,10 @@ class _Article:
             return False
         if cls in _DONOR_CLASSES and g.gave_now.match(f, d.noun_end):
             return False  # they gave: donors, whatever was handed out earlier in the sentence
-        award = self._award_context(sl.s, sl.a.start)
+        prev = self.decisions.get(sl.i - 1)
+        listed = prev is not None and prev.figure is not None and prev.metric == "award_recipients" \
+            and prev.amount.start >= sl.s.start  # "khen thưởng 47 học sinh đạt …, 265 học sinh …"
+        award = self._award_context(sl.s, sl.a.start, prev.amount.end if listed else 0)
         after_award = kn.first("context", f, d.noun_end, min(sl.h1, d.noun_end + 40))
         passive_award = bool((after_award and after_award.value == "award"
                               and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
@@ -564,7 +580,7 @@ class _Article:
         implied = self._implied_model(sl.a, sl.s, sl.cls, d.noun_end)
         if implied is None:
             return False
-        d.metric, d.how = implied, "generic noun with a stage word: the learning model implied"
+        (d.metric, d.model_end), d.how = implied, "generic noun with a stage word: the learning model implied"
         return True
 
     def _count_donors(self, sl: Slot, d: _Decision) -> bool:
@@ -628,22 +644,35 @@ class _Article:
             return None
         return prev.metric, "list item: the metric of the unit's value before it"
 
-    def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> str | None:
+    def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> tuple[str, int] | None:
         """A generic noun (hộ, dòng họ, thôn) followed in its clause by a stage word, in a sentence
-        about learning models; people only where ``công dân học tập`` is named nearby."""
+        about learning models; people only where ``công dân học tập`` is named nearby. The stage
+        word may close a list the number is an item of (``có 652.300 gia đình, 5.480 dòng họ … và
+        7.950 cơ quan được công nhận``); a ``đạt`` that only gives a share (``(đạt 93,2% số hộ)``)
+        is passed over. Returns the metric and the end of the stage word."""
         f, kn = self.folded, self.kn
         if cls not in _CLASS_MODEL and cls != "@person":
             return None
         clause_end = self._clause_of(s, a.start)[1]
-        st = kn.first("stage", f, pos, min(clause_end, pos + 70))
-        if st is None or re.search(r"[;:]", f[pos:st.start]) or (st.cue == "đạt" and self._amount_follows(st.end)):
+        k = bisect.bisect_right(self._amount_starts, a.start)
+        last = max([pos] + [x.end for x in self.amounts[k:] if x.start < clause_end])
+        st = None
+        for m in kn.find("stage", f, pos, min(clause_end, last + 70)):
+            if m.cue == "đạt" and self._amount_follows(m.end):
+                continue
+            st = m
+            break
+        if st is None or re.search(r"[;:]", f[pos:st.start]):
             return None
+        if st.start > pos + 70 and not all(_ITEM_LEAD.search(f, max(0, x.start - 8), x.start)
+                                           for x in self.amounts[k:] if x.start < st.start):
+            return None  # far, and not across a list of items: the stage word is another figure's
         if cls == "@person":
             prev = self._previous_sentence(s)
             lo = prev.start if prev else s.start
             named = any(m.value == "learning_citizens" for m in kn.find("model", f, lo, s.end))
-            return "learning_citizens" if named else None
-        return _CLASS_MODEL[cls]
+            return ("learning_citizens", st.end) if named else None
+        return _CLASS_MODEL[cls], st.end
 
     def _listed_before_passive(self, pos: int, s: Sentence, a: Amount) -> bool:
         """``7 học sinh đạt giải … và 118 học sinh đạt giải … được tuyên dương``."""
@@ -745,8 +774,21 @@ class _Article:
             g = self.ex.grammar
             reaches = cue.cue.startswith(fold("quỹ")) and g.reaches.search(f, cue.end, a.start) \
                 and not g.raising_before.search(f, max(s.start, cue.start - 25), cue.start)
-            if bal or reaches:  # "tổng quỹ …", "quỹ khuyến học các cấp đạt 35,6 tỷ": a balance
-                d.subgroup = "số dư quỹ"
+            held = cue.cue.startswith(fold("quỹ")) and _FUND_OF.match(f, cue.end) is not None \
+                and not g.raising_in.search(f, cue.end, a.start) and self._whole_is_balance(a)
+            if bal or reaches or held:  # "tổng quỹ …", "quỹ khuyến học các cấp đạt 35,6 tỷ": a balance
+                d.subgroup = "số dư quỹ"  # "quỹ của Hội Khuyến học huyện 2,35 tỷ": the fund a holder has
+
+    def _whole_is_balance(self, a: Amount) -> bool:
+        """Whether a fund's part (``quỹ của các dòng họ 2,3 tỷ``) is a balance: as the fund figure
+        before it is (``tổng quỹ … 21 tỷ``; ``huy động được 6,45 tỷ, trong đó…`` is a flow), or
+        when none comes before it, the fund its holder has."""
+        k = bisect.bisect_left(self._amount_starts, a.start) - 1
+        for j in range(k, max(-1, k - 8), -1):
+            d = self.decisions.get(j)
+            if d is not None and d.figure is not None and d.metric == "fund_raised":
+                return d.balance
+        return True
 
     def _classify_percent(self, i: int, a: Amount, s: Sentence, hs: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
