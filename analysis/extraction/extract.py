@@ -502,7 +502,7 @@ class _Article:
         slot = Slot(i, a, s, hs, h1, noun, noun[1] if noun else None, model)
         d.noun_end = noun[0].end if noun else a.end
         for reader in (self._count_with_branch, self._count_honoured, self._count_of_model, self._count_graded,
-                       self._count_implied_model, self._count_donors, self._count_named, self._count_labelled):
+                       self._count_label_stage, self._count_implied_model, self._count_donors, self._count_named, self._count_labelled):
             if reader(slot, d):
                 return
         what = self.text[hs:hs + 25].split(",")[0].strip() or "nothing after it"
@@ -536,7 +536,9 @@ class _Article:
         prev = self.decisions.get(sl.i - 1)
         listed = prev is not None and prev.figure is not None and prev.metric == "award_recipients" \
             and prev.amount.start >= sl.s.start  # "khen thưởng 47 học sinh đạt …, 265 học sinh …"
-        award = self._award_context(sl.s, sl.a.start, prev.amount.end if listed else 0)
+        since = max(f.rfind(",", prev.amount.end, sl.a.start), f.rfind(" và ", prev.amount.end, sl.a.start)) \
+            if listed else 0  # the item's own words: after the separator that opens it
+        award = self._award_context(sl.s, sl.a.start, since)
         after_award = kn.first("context", f, d.noun_end, min(sl.h1, d.noun_end + 40))
         passive_award = bool((after_award and after_award.value == "award"
                               and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
@@ -574,6 +576,34 @@ class _Article:
         d.metric, d.how = "associations", "units graded (xếp loại)"
         d.subgroup = " ".join(self.text[graded.start(1):graded.end()].split())
         return True
+
+    def _count_label_stage(self, sl: Slot, d: _Decision) -> bool:
+        """``- Gia đình học tập: đăng ký 2.410 hộ, được công nhận 2.236 hộ``: a stage word right
+        before the number, in a line whose label names the learning model."""
+        if sl.cls is not None and sl.cls not in _CLASS_MODEL:
+            return False
+        if self._stage_before(sl.i, sl.a, sl.s) is None:
+            return False
+        model = self._line_label_model(sl.a.start)
+        if model is None:
+            return False
+        d.metric, d.how = model, "line label names the model, a stage word before the number"
+        return True
+
+    def _stage_before(self, i: int, a: Amount, s: Sentence) -> Match | None:
+        """A stage word right before the number (``đăng ký 186``), not ``đạt`` (``đạt 96%``: reaches)."""
+        st = self.kn.ends_with("stage", self.folded, max(self._prev_end(i, s), a.start - 25), a.start)
+        return st if st is not None and st.cue != fold("đạt") else None
+
+    def _line_label_model(self, pos: int) -> str | None:
+        """The learning model the label of ``pos``'s line names (``Dòng họ học tập: …``)."""
+        f = self.folded
+        line = f.rfind("\n", 0, pos) + 1
+        colon = f.find(":", line, pos)
+        if colon < 0:
+            return None
+        m = self.kn.first("model", f, line, colon)
+        return m.value if m is not None and m.value in MODEL_METRICS and m.value != "learning_models" else None
 
     def _count_implied_model(self, sl: Slot, d: _Decision) -> bool:
         """``27.640 gia đình, 214 dòng họ và 96 thôn được công nhận``."""
@@ -916,6 +946,9 @@ class _Article:
         is_model = d.metric in MODEL_METRICS or d.metric.endswith("_rate")
         if not is_model:
             return "actual", "not a learning model"
+        before = self._stage_before(i, a, s) if a.unit == "count" else None
+        if before is not None:  # "đăng ký 2.410 hộ, được công nhận 2.236 hộ": each item its own
+            return before.value, f"stage word right before it: {before.cue}"
         # the words after the number, up to the model title
         head_end = max(d.model_end, min(h1, a.end + 45)) if d.model_end else min(h1, a.end + 45)
         for st in kn.find("stage", f, h0, head_end):
