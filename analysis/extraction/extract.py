@@ -70,6 +70,8 @@ _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 _MANAGED = fold_re(r"(?<!\w)(?:do|của)\s+([^\d,;.:]{2,30}?\s+quản lí)")
 # what a change names before its amount: "(thấp hơn) cùng kỳ năm 2022 (khoảng 300 triệu)"
 _COMPARED_WITH = fold_re(r"(?:\s*so với)?(?:\s*cùng kì)?(?:\s*(?:năm|tháng)\s+[\d/]+|\s*năm trước)?")
+# between one item of a list and the next: "52 nhà hảo tâm, 14 doanh nghiệp", "…, trong đó có 46 …"
+_NEXT_ITEM = fold_re(r"[^\d;.:]{0,30}?(?:,|\svà)\s*(?:trong đó\s*(?:có\s*)?)?")
 # how an item of a list opens: after a comma, "và", or a bracket (a share: "(đạt 93,2% số hộ)")
 _ITEM_LEAD = fold_re(r"(?:,|\svà|\((?:\s*đạt)?)\s*$")
 # "quỹ (khuyến học) của <holder> <amount>": the fund a holder has, with no verb of raising
@@ -248,6 +250,9 @@ class Grammar:
         # the giving verb right after the counted noun: "22 doanh nghiệp đóng góp …" (the givers)
         self.gave_now = re.compile(r"\s*(?:" + fold("đã") + r"\s+)?" + w("gave"))
         self.raising_before = re.compile(w("raising") + r"(?:\s+" + fold("được") + r")?\s+$")
+        # "trao 150 triệu đồng ủng hộ Quỹ khuyến học": money given to the fund, whoever hands it over
+        self.given_to_fund = re.compile(r"\s*(?:" + fold("đồng") + r"\s*)?(?:" + fold("để") + r"\s+)?" + w("gave")
+                                        + r"(?:\s+" + fold("cho") + r")?\s+" + fold("quỹ"))
         self.raising_in = re.compile(r"(?<!\w)" + w("raising") + r"(?!\w)")
         self.link = re.compile(w("link") + r"\s*" + qualifier + r"?\s*$")
 
@@ -409,7 +414,7 @@ class _Article:
             h1 = head_start = h0  # "… là 184, số thôn đạt …": the words after the comma count something else
         slot_start = self._prev_end(i, s)
         # changes are not levels
-        ch = kn.last("change", f, max(slot_start, a.start - 40), a.start)
+        ch = kn.last("change", f, max(slot_start, self._clause_of(s, a.start)[0], a.start - 40), a.start)
         if ch and len(f[_COMPARED_WITH.match(f, ch.end).end():a.start].split()) <= 3:
             d.reason = "change, not a level"
             return
@@ -627,6 +632,11 @@ class _Article:
         if (cue and cue.value == "donation") or self.ex.grammar.gave.match(f[d.noun_end:clause_end]):
             d.metric = "donors"
             return True
+        prev = self.decisions.get(sl.i - 1)
+        if prev is not None and prev.figure is not None and prev.metric == "donors" and \
+                prev.amount.start >= s.start and _NEXT_ITEM.fullmatch(f, prev.noun_end, a.start):
+            d.metric, d.how = "donors", "next item of a list of donors (…, 14 doanh nghiệp; trong đó có 46 …)"
+            return True
         return False
 
     def _count_named(self, sl: Slot, d: _Decision) -> bool:
@@ -784,6 +794,9 @@ class _Article:
         fund = f.rfind(fold("quỹ"), s.start, a.start)
         if fund >= 0 and _FUND_HOLDS.search(f, fund, a.start):  # "Quỹ học bổng X của Hội hiện có 1,2 tỷ"
             d.metric, d.subgroup, d.how = "fund_raised", "số dư quỹ", "a fund's balance (quỹ … hiện có / còn)"
+            return
+        if self.ex.grammar.given_to_fund.match(f, a.end):
+            d.metric, d.how = "fund_raised", "money given to the fund (… N đồng ủng hộ quỹ …)"
             return
         cue = kn.last("context", f, s.start, a.start)
         if cue is None:
