@@ -80,12 +80,10 @@ class AdminUnits:
 
 
 def _pick(units: list[Unit], province: str) -> Unit | None:
+    """The one unit of the name (in ``province`` when given: never one of another province)."""
     if province:
         inside = [u for u in units if u.province == province]
-        if len(inside) == 1:
-            return inside[0]
-        if inside:
-            return None
+        return inside[0] if len(inside) == 1 else None
     return units[0] if len(units) == 1 else None
 
 

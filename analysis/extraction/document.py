@@ -107,12 +107,31 @@ def _headline_subject(text: str, title: str, body: list[Mention], kn, ctx) -> Su
         if best is None:
             continue
         words = head[best.start:best.end]
+        same = _lede_namesake(text, body, best, ctx)
+        if same is not None:  # "An Lão tổng kết…" then "Hội Khuyến học xã An Lão": the lede says which
+            return same
         if not _is_dateline(head, best):
             return Subject(best.place, "headline", words)
         lower = _first_association_below(body, best.place)
         if lower is not None:
             return Subject(lower, "headline dateline, unit from the lede", words)
         return Subject(best.place, "headline dateline", words)
+    return None
+
+
+def _lede_namesake(text: str, body: list[Mention], best: Mention, ctx) -> Subject | None:
+    """A bare name in the headline that the lede writes with its level (``xã An Lão`` where the
+    headline's ``An Lão`` also names a district): the lede's unit."""
+    if best.prefix or best.with_association:
+        return None
+    gz, hint, outlet_place = ctx
+    key, lede_end = fold(best.place.name), _lede_end(text)
+    for m in body:
+        if m.start >= lede_end:
+            break
+        if m.with_association and m.place and m.place.level != best.place.level and fold(m.place.name) == key:
+            return Subject(_placed(m, gz, hint, outlet_place).place, "lede (the headline's name, with its level)",
+                           text[m.start:m.end])
     return None
 
 
@@ -183,16 +202,24 @@ def _first_association_below(body: list[Mention], above: Place) -> Place | None:
     return None
 
 
+_LEDE_MIN_WORDS = 6
+
+
 def _lede_end(text: str) -> int:
-    """End of the first paragraph after the headline (at most 600 characters in)."""
+    """End of the first paragraph after the headline (at most 600 characters in). Lines of a
+    few words between them (a timestamp, a byline, a photo credit) are passed over."""
     first = text.find("\n")
     if first < 0:
         return min(len(text), 600)
     k = first
-    while k < len(text) and text[k] in "\n \t":
-        k += 1
-    end = text.find("\n", k)
-    return min(end if end > 0 else len(text), k + 600)
+    while True:
+        while k < len(text) and text[k] in "\n \t":
+            k += 1
+        end = text.find("\n", k)
+        end = end if end > 0 else len(text)
+        if end >= len(text) or len(text[k:end].split()) >= _LEDE_MIN_WORDS or k > 600:
+            return min(end, k + 600)
+        k = end
 
 
 # -- genre and report period ---------------------------------------------------------------
@@ -303,7 +330,8 @@ def kn_done(headline: str) -> bool:
     return bool(_DONE.search(fold(headline)))
 
 
-def event_year(genre: str, headline: str, phrases: list[Period], all_phrases: list[Period] | None = None):
+def event_year(genre: str, headline: str, phrases: list[Period], all_phrases: list[Period] | None = None,
+               folded: str = ""):
     """A function (month, day) → the year of an event written without one."""
     term = new_term(headline, all_phrases or phrases) if genre == "congress" else None
     if term:
@@ -316,7 +344,8 @@ def event_year(genre: str, headline: str, phrases: list[Period], all_phrases: li
     p = years[0] if years else reviewed[0]
     end = p.period_end
     if p.kind == "school_year":
-        done = kn_done(headline)
+        # honoured in the headline, or in the words just before the school year
+        done = kn_done(headline) or bool(p.start >= 0 and _DONE.search(folded, max(0, p.start - 120), p.start))
         first, second = p.period_start.year, p.period_end.year
         # a school year honoured is over (the event follows it); one given scholarships is starting
         return lambda month, day: second if done or month < 8 else first
@@ -392,7 +421,7 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     pub, pub_how = dating.published, dating.how
     if dating.how not in _FIRM_DATING:
         pub, pub_how = None, ""
-    year_of = event_year(genre, headline, phrases, all_phrases)
+    year_of = event_year(genre, headline, phrases, all_phrases, folded)
     school = [p for p in (occasions or []) if p.kind == "school_year" and p.period_start]
     if school:  # "nhân dịp khai giảng năm học 2024–2025": the event opens that school year
         first, second = school[0].period_start.year, school[0].period_end.year

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -68,6 +68,14 @@ _SHARE_OF = fold_re(r"(?:số\s+|các\s+|tổng số\s+)?")
 _WHOLE = fold_re(r"(?:toàn|cả|địa bàn|thành hội)\s+$")
 # adverbs and auxiliaries before "có" are not part of the units' noun phrase ("xã, phường đã có …")
 _MANAGED = fold_re(r"(?<!\w)(?:do|của)\s+([^\d,;.:]{2,30}?\s+quản lí)")
+# what a change names before its amount: "(thấp hơn) cùng kỳ năm 2022 (khoảng 300 triệu)"
+_COMPARED_WITH = fold_re(r"(?:\s*so với)?(?:\s*cùng kì)?(?:\s*(?:năm|tháng)\s+[\d/]+|\s*năm trước)?")
+# between one item of a list and the next: "52 nhà hảo tâm, 14 doanh nghiệp", "…, trong đó có 46 …"
+_NEXT_ITEM = fold_re(r"[^\d;.:]{0,30}?(?:,|\svà)\s*(?:trong đó\s*(?:có\s*)?)?")
+# how an item of a list opens: after a comma, "và", or a bracket (a share: "(đạt 93,2% số hộ)")
+_ITEM_LEAD = fold_re(r"(?:,|\svà|\((?:\s*đạt)?)\s*$")
+# "quỹ (khuyến học) của <holder> <amount>": the fund a holder has, with no verb of raising
+_FUND_OF = fold_re(r"(?:\s+khuyến học)?\s+(?:của|do)\s")
 _CLANS_FUND = fold_re(r"(?<!\w)dòng họ(?:\s+[^\d,;.:]{0,25})?\s+(?:có|lập|xây dựng)\s+quỹ")
 _ITEM_GAP = re.compile(r"\s*:?\s*\(?\s*")  # between a sub-unit's name and its value
 _ITEM_SEP = re.compile(r"[\s)]*[,;]\s*(?:và\s+|trong đó\s*:?\s*|riêng\s+)?|[\s)]+và\s+")  # between two items of a list
@@ -242,6 +250,10 @@ class Grammar:
         # the giving verb right after the counted noun: "22 doanh nghiệp đóng góp …" (the givers)
         self.gave_now = re.compile(r"\s*(?:" + fold("đã") + r"\s+)?" + w("gave"))
         self.raising_before = re.compile(w("raising") + r"(?:\s+" + fold("được") + r")?\s+$")
+        # "trao 150 triệu đồng ủng hộ Quỹ khuyến học": money given to the fund, whoever hands it over
+        self.given_to_fund = re.compile(r"\s*(?:" + fold("đồng") + r"\s*)?(?:" + fold("để") + r"\s+)?" + w("gave")
+                                        + r"(?:\s+" + fold("cho") + r")?\s+" + fold("quỹ"))
+        self.raising_in = re.compile(r"(?<!\w)" + w("raising") + r"(?!\w)")
         self.link = re.compile(w("link") + r"\s*" + qualifier + r"?\s*$")
 
 
@@ -259,12 +271,16 @@ class _Article:
         text, folded = self.text, self.folded
         self.dates = find_dates(folded, self.ex._counted)
         phrases = find_period_phrases(folded)
-        dating = infer_dating(folded, phrases, self.meta.published)
+        # roles first: a baseline ("nhớ lại năm 2010"), a comparison or a target is not the year reviewed
+        roles = phrase_roles(phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
+        dating = infer_dating(folded, [t.period for t in roles if t.role in ("during", "asof")], self.meta.published)
+        if dating.report_year is None:
+            dating = infer_dating(folded, phrases, self.meta.published)
         year = dating.report_year or _year_reviewed(phrases, dating.published)
         self.phrases = [p.resolve(year, dating.published) for p in phrases]
         self._in_phrase = Spans((p.start, p.end) for p in self.phrases)
         self.mentions = find_mentions(text, folded, self.gz, self.kn)
-        timed = phrase_roles(self.phrases, folded, self.kn, self._clause_at, lambda pos: self._sentence_of(pos).start)
+        timed = [replace(t, period=p) for t, p in zip(roles, self.phrases, strict=True)]
         reported = [t.period for t in timed if t.role in ("during", "asof")]
         doc = read_document(text, folded, self.meta.title, self.meta.outlet, self.meta.published,
                             self.mentions, reported, dating, self.gz, self.kn, self.phrases,
@@ -286,7 +302,8 @@ class _Article:
         self.entities.parent_district = self._parent_district
         self.periods = PeriodReader(text, timed, doc.as_of, doc.report.start, doc.report.end, doc.as_of_how,
                                     (doc.next_start, doc.next_end), doc.next_how, doc.genre == "congress",
-                                    doc.event or (doc.published if doc.published_how == "sources.csv" else None))
+                                    doc.event or (doc.published if doc.published_how == "sources.csv" else None),
+                                    doc.report.kind == "term")
 
         phones = [(m.start(), m.end()) for m in _PHONE.finditer(folded)]
         claimed = [(d.start, d.end) for d in self.dates] + phones
@@ -397,8 +414,8 @@ class _Article:
             h1 = head_start = h0  # "… là 184, số thôn đạt …": the words after the comma count something else
         slot_start = self._prev_end(i, s)
         # changes are not levels
-        ch = kn.last("change", f, max(slot_start, a.start - 40), a.start)
-        if ch and len(f[ch.end:a.start].split()) <= 3:
+        ch = kn.last("change", f, max(slot_start, self._clause_of(s, a.start)[0], a.start - 40), a.start)
+        if ch and len(f[_COMPARED_WITH.match(f, ch.end).end():a.start].split()) <= 3:
             d.reason = "change, not a level"
             return
         noun = self._noun_at(head_start, h1)
@@ -471,13 +488,14 @@ class _Article:
     def _first_model(self, start: int, end: int) -> Match | None:
         return self.kn.first("model", self.folded, start, end)
 
-    def _award_context(self, s: Sentence, pos: int) -> Match | None:
-        """The award cue governing ``pos``, unless a stage verb or ``có`` intervenes."""
+    def _award_context(self, s: Sentence, pos: int, since: int = 0) -> Match | None:
+        """The award cue governing ``pos``, unless a stage verb or ``có`` intervenes (after
+        ``since``: the end of the list item before it, when that item was given the award too)."""
         f = self.folded
         cue = self.kn.last("context", f, s.start, pos)
         if not cue or cue.value != "award":
             return None
-        between = f[cue.end:pos]
+        between = f[max(cue.end, since):pos]
         if self.kn.find("stage", between) or _HAS_VERB.search(between):
             return None
         return cue
@@ -489,7 +507,7 @@ class _Article:
         slot = Slot(i, a, s, hs, h1, noun, noun[1] if noun else None, model)
         d.noun_end = noun[0].end if noun else a.end
         for reader in (self._count_with_branch, self._count_honoured, self._count_of_model, self._count_graded,
-                       self._count_implied_model, self._count_donors, self._count_named, self._count_labelled):
+                       self._count_label_stage, self._count_implied_model, self._count_donors, self._count_named, self._count_labelled):
             if reader(slot, d):
                 return
         what = self.text[hs:hs + 25].split(",")[0].strip() or "nothing after it"
@@ -520,7 +538,12 @@ class _Article:
             return False
         if cls in _DONOR_CLASSES and g.gave_now.match(f, d.noun_end):
             return False  # they gave: donors, whatever was handed out earlier in the sentence
-        award = self._award_context(sl.s, sl.a.start)
+        prev = self.decisions.get(sl.i - 1)
+        listed = prev is not None and prev.figure is not None and prev.metric == "award_recipients" \
+            and prev.amount.start >= sl.s.start  # "khen thưởng 47 học sinh đạt …, 265 học sinh …"
+        since = max(f.rfind(",", prev.amount.end, sl.a.start), f.rfind(" và ", prev.amount.end, sl.a.start)) \
+            if listed else 0  # the item's own words: after the separator that opens it
+        award = self._award_context(sl.s, sl.a.start, since)
         after_award = kn.first("context", f, d.noun_end, min(sl.h1, d.noun_end + 40))
         passive_award = bool((after_award and after_award.value == "award"
                               and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
@@ -559,12 +582,40 @@ class _Article:
         d.subgroup = " ".join(self.text[graded.start(1):graded.end()].split())
         return True
 
+    def _count_label_stage(self, sl: Slot, d: _Decision) -> bool:
+        """``- Gia đình học tập: đăng ký 2.410 hộ, được công nhận 2.236 hộ``: a stage word right
+        before the number, in a line whose label names the learning model."""
+        if sl.cls is not None and sl.cls not in _CLASS_MODEL:
+            return False
+        if self._stage_before(sl.i, sl.a, sl.s) is None:
+            return False
+        model = self._line_label_model(sl.a.start)
+        if model is None:
+            return False
+        d.metric, d.how = model, "line label names the model, a stage word before the number"
+        return True
+
+    def _stage_before(self, i: int, a: Amount, s: Sentence) -> Match | None:
+        """A stage word right before the number (``đăng ký 186``), not ``đạt`` (``đạt 96%``: reaches)."""
+        st = self.kn.ends_with("stage", self.folded, max(self._prev_end(i, s), a.start - 25), a.start)
+        return st if st is not None and st.cue != fold("đạt") else None
+
+    def _line_label_model(self, pos: int) -> str | None:
+        """The learning model the label of ``pos``'s line names (``Dòng họ học tập: …``)."""
+        f = self.folded
+        line = f.rfind("\n", 0, pos) + 1
+        colon = f.find(":", line, pos)
+        if colon < 0:
+            return None
+        m = self.kn.first("model", f, line, colon)
+        return m.value if m is not None and m.value in MODEL_METRICS and m.value != "learning_models" else None
+
     def _count_implied_model(self, sl: Slot, d: _Decision) -> bool:
         """``27.640 gia đình, 214 dòng họ và 96 thôn được công nhận``."""
         implied = self._implied_model(sl.a, sl.s, sl.cls, d.noun_end)
         if implied is None:
             return False
-        d.metric, d.how = implied, "generic noun with a stage word: the learning model implied"
+        (d.metric, d.model_end), d.how = implied, "generic noun with a stage word: the learning model implied"
         return True
 
     def _count_donors(self, sl: Slot, d: _Decision) -> bool:
@@ -580,6 +631,11 @@ class _Article:
         clause_end = self._clause_of(s, a.start)[1]
         if (cue and cue.value == "donation") or self.ex.grammar.gave.match(f[d.noun_end:clause_end]):
             d.metric = "donors"
+            return True
+        prev = self.decisions.get(sl.i - 1)
+        if prev is not None and prev.figure is not None and prev.metric == "donors" and \
+                prev.amount.start >= s.start and _NEXT_ITEM.fullmatch(f, prev.noun_end, a.start):
+            d.metric, d.how = "donors", "next item of a list of donors (…, 14 doanh nghiệp; trong đó có 46 …)"
             return True
         return False
 
@@ -628,22 +684,35 @@ class _Article:
             return None
         return prev.metric, "list item: the metric of the unit's value before it"
 
-    def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> str | None:
+    def _implied_model(self, a: Amount, s: Sentence, cls: str | None, pos: int) -> tuple[str, int] | None:
         """A generic noun (hộ, dòng họ, thôn) followed in its clause by a stage word, in a sentence
-        about learning models; people only where ``công dân học tập`` is named nearby."""
+        about learning models; people only where ``công dân học tập`` is named nearby. The stage
+        word may close a list the number is an item of (``có 652.300 gia đình, 5.480 dòng họ … và
+        7.950 cơ quan được công nhận``); a ``đạt`` that only gives a share (``(đạt 93,2% số hộ)``)
+        is passed over. Returns the metric and the end of the stage word."""
         f, kn = self.folded, self.kn
         if cls not in _CLASS_MODEL and cls != "@person":
             return None
         clause_end = self._clause_of(s, a.start)[1]
-        st = kn.first("stage", f, pos, min(clause_end, pos + 70))
-        if st is None or re.search(r"[;:]", f[pos:st.start]) or (st.cue == "đạt" and self._amount_follows(st.end)):
+        k = bisect.bisect_right(self._amount_starts, a.start)
+        last = max([pos] + [x.end for x in self.amounts[k:] if x.start < clause_end])
+        st = None
+        for m in kn.find("stage", f, pos, min(clause_end, last + 70)):
+            if m.cue == "đạt" and self._amount_follows(m.end):
+                continue
+            st = m
+            break
+        if st is None or re.search(r"[;:]", f[pos:st.start]):
             return None
+        if st.start > pos + 70 and not all(_ITEM_LEAD.search(f, max(0, x.start - 8), x.start)
+                                           for x in self.amounts[k:] if x.start < st.start):
+            return None  # far, and not across a list of items: the stage word is another figure's
         if cls == "@person":
             prev = self._previous_sentence(s)
             lo = prev.start if prev else s.start
             named = any(m.value == "learning_citizens" for m in kn.find("model", f, lo, s.end))
-            return "learning_citizens" if named else None
-        return _CLASS_MODEL[cls]
+            return ("learning_citizens", st.end) if named else None
+        return _CLASS_MODEL[cls], st.end
 
     def _listed_before_passive(self, pos: int, s: Sentence, a: Amount) -> bool:
         """``7 học sinh đạt giải … và 118 học sinh đạt giải … được tuyên dương``."""
@@ -726,6 +795,9 @@ class _Article:
         if fund >= 0 and _FUND_HOLDS.search(f, fund, a.start):  # "Quỹ học bổng X của Hội hiện có 1,2 tỷ"
             d.metric, d.subgroup, d.how = "fund_raised", "số dư quỹ", "a fund's balance (quỹ … hiện có / còn)"
             return
+        if self.ex.grammar.given_to_fund.match(f, a.end):
+            d.metric, d.how = "fund_raised", "money given to the fund (… N đồng ủng hộ quỹ …)"
+            return
         cue = kn.last("context", f, s.start, a.start)
         if cue is None:
             cue = kn.first("context", f, a.end, min(h1, a.end + 50))
@@ -745,8 +817,21 @@ class _Article:
             g = self.ex.grammar
             reaches = cue.cue.startswith(fold("quỹ")) and g.reaches.search(f, cue.end, a.start) \
                 and not g.raising_before.search(f, max(s.start, cue.start - 25), cue.start)
-            if bal or reaches:  # "tổng quỹ …", "quỹ khuyến học các cấp đạt 35,6 tỷ": a balance
-                d.subgroup = "số dư quỹ"
+            held = cue.cue.startswith(fold("quỹ")) and _FUND_OF.match(f, cue.end) is not None \
+                and not g.raising_in.search(f, cue.end, a.start) and self._whole_is_balance(a)
+            if bal or reaches or held:  # "tổng quỹ …", "quỹ khuyến học các cấp đạt 35,6 tỷ": a balance
+                d.subgroup = "số dư quỹ"  # "quỹ của Hội Khuyến học huyện 2,35 tỷ": the fund a holder has
+
+    def _whole_is_balance(self, a: Amount) -> bool:
+        """Whether a fund's part (``quỹ của các dòng họ 2,3 tỷ``) is a balance: as the fund figure
+        before it is (``tổng quỹ … 21 tỷ``; ``huy động được 6,45 tỷ, trong đó…`` is a flow), or
+        when none comes before it, the fund its holder has."""
+        k = bisect.bisect_left(self._amount_starts, a.start) - 1
+        for j in range(k, max(-1, k - 8), -1):
+            d = self.decisions.get(j)
+            if d is not None and d.figure is not None and d.metric == "fund_raised":
+                return d.balance
+        return True
 
     def _classify_percent(self, i: int, a: Amount, s: Sentence, hs: int, h1: int, d: _Decision) -> None:
         f, kn = self.folded, self.kn
@@ -874,6 +959,9 @@ class _Article:
         is_model = d.metric in MODEL_METRICS or d.metric.endswith("_rate")
         if not is_model:
             return "actual", "not a learning model"
+        before = self._stage_before(i, a, s) if a.unit == "count" else None
+        if before is not None:  # "đăng ký 2.410 hộ, được công nhận 2.236 hộ": each item its own
+            return before.value, f"stage word right before it: {before.cue}"
         # the words after the number, up to the model title
         head_end = max(d.model_end, min(h1, a.end + 45)) if d.model_end else min(h1, a.end + 45)
         for st in kn.find("stage", f, h0, head_end):

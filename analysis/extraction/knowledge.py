@@ -402,20 +402,34 @@ class CueIndex(_Lookups):
         return found[lo:hi]
 
     def last(self, kind: str, folded: str, start: int, end: int) -> Match | None:
-        """The last match of a kind between ``start`` and ``end``, or None."""
-        r = self._range(kind, folded, start, end)
-        if r is None:
+        """The last match of a kind between ``start`` and ``end``, or None (one bisection: this
+        runs a few hundred times per article)."""
+        if folded is not self.folded or (end - start < 400 and kind in self.WINDOWED):
             return self.kn.last(kind, folded, start, end)
-        found, lo, hi = r
-        return found[hi - 1] if hi > lo else None
+        got = self._matches.get(kind)
+        found, starts = got if got is not None else self._of(kind)
+        hi = bisect.bisect_left(starts, end)
+        while hi:
+            m = found[hi - 1]
+            if m.start < start:
+                return None
+            if m.end <= end:
+                return m
+            hi -= 1  # only the last can run past ``end``: matches never overlap
+        return None
 
     def first(self, kind: str, folded: str, start: int, end: int) -> Match | None:
         """The first match of a kind between ``start`` and ``end``, or None."""
-        r = self._range(kind, folded, start, end)
-        if r is None:
+        if folded is not self.folded or (end - start < 400 and kind in self.WINDOWED):
             return self.kn.first(kind, folded, start, end)
-        found, lo, hi = r
-        return found[lo] if hi > lo else None
+        got = self._matches.get(kind)
+        found, starts = got if got is not None else self._of(kind)
+        lo = bisect.bisect_left(starts, start)
+        if lo < len(found):
+            m = found[lo]
+            if m.start < end and m.end <= end:
+                return m
+        return None
 
     def ends_with(self, kind: str, folded: str, start: int, end: int) -> Match | None:
         """The last match of a kind if only spaces and colons follow it before ``end``, else None."""

@@ -164,7 +164,7 @@ class Period:
 
     start: int  # offsets of the phrase in the text
     end: int
-    kind: str  # h1 | h2 | q | m9 | year | ytd | asof | asof_pub | term | school_year
+    kind: str  # h1 | h2 | q | m9 | year | ytd | since | asof | asof_pub | term | term_start | school_year
     period_start: date | None
     period_end: date | None
     year: int | None  # the year written, None when it must come from the article
@@ -173,12 +173,14 @@ class Period:
     @property
     def yearless(self) -> bool:
         """Whether the phrase names no year and needs the report year to be dated."""
-        return self.year is None and self.kind not in ("asof_pub",)
+        return self.year is None and self.kind not in ("asof_pub", "term_start")
 
     def resolve(self, report_year: int | None, published: date | None) -> Period:
         """Fill the dates of a phrase that names no year (``6 tháng đầu năm``, ``trong năm``)."""
         if self.kind == "asof_pub":
             return replace(self, period_end=published)
+        if self.kind == "term_start":
+            return self  # dated by the term the article closes (the period reader knows it)
         if self.year is not None or report_year is None:
             return self
         return _make(self.kind, self.start, self.end, report_year, self.plan, self._month, explicit=False)
@@ -203,6 +205,9 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
     ("asof", fold_re(r"(?:đến|tới)\s+(?:hết\s+|cuối\s+)năm\s+(" + YEAR + ")")),
     ("horizon", fold_re(r"(?:đến|tới)\s+năm\s+(" + YEAR + ")")),
     ("ytd", fold_re(r"từ đầu năm(?:\s+(" + YEAR + r"))?(?:\s+(?:đến|tới) nay)?")),
+    ("since", fold_re(r"từ năm\s+(" + YEAR + r")(?!\s*(?:[-–—]|(?:đến|tới)\s+(?:năm|hết|cuối|\d)))"
+                      r"(?:\s*(?:đến|tới)\s+nay)?")),
+    ("term_start", fold_re(r"đầu nhiệm kì(?!\s*(?:\d|[ivx]+\b|khóa))")),
     ("asof_pub", fold_re(r"(?:đến|tới) nay|hiện nay|hiện có|hiện tại|đến thời điểm này|tới thời điểm này")),
     ("year", fold_re(r"năm\s+(" + YEAR + r")(?![\d\s]*[-–—]\s*" + YEAR + ")")),
     ("year", fold_re(r"trong năm(?!\s+(?:\d|học|qua|tới|sau))()")),
@@ -211,7 +216,7 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
 # words one of which a phrase of each pattern must contain (a cheap test before the regex)
 _PHRASE_KEYS = [("nhiệm kì", "giai đoạn", "khóa"), ("năm học",), ("ngày", "sáng", "chiều", "tối", "trưa"), ("tháng đầu",), ("tháng cuối",), ("tháng",),
                 ("quí",), ("đến", "tới"), ("đến", "tới"), ("đến", "tới"), ("đến", "tới"), ("từ đầu năm",),
-                ("nay", "hiện"), ("năm",), ("trong năm",), ("năm qua",)]
+                ("từ năm",), ("đầu nhiệm kì",), ("nay", "hiện"), ("năm",), ("trong năm",), ("năm qua",)]
 _PHRASE_KEYS = [tuple(fold(k) for k in keys) for keys in _PHRASE_KEYS]
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -251,6 +256,16 @@ def find_period_phrases(folded: str) -> list[Period]:
     return out
 
 
+_SIMPLE = {  # kinds whose period follows from the words alone
+    # "đến năm 2020": the deadline of a programme, not a period of figures
+    "horizon": lambda a, b, g, plan: Period(a, b, "horizon", None, date(int(g[0]), 12, 31), int(g[0]), True),
+    # "từ năm 2016 (đến nay)": cumulative from that year to the article's date
+    "since": lambda a, b, g, plan: Period(a, b, "since", date(int(g[0]), 1, 1), None, int(g[0]), plan),
+    # "đầu nhiệm kỳ": the start of the term the article reports on (dated by the period reader)
+    "term_start": lambda a, b, g, plan: Period(a, b, "term_start", None, None, None, plan),
+}
+
+
 def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
     a, b = m.start(), m.end()
     g = m.groups()
@@ -261,8 +276,9 @@ def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
         return Period(a, b, kind, date(y1, 1, 1), date(y2, 12, 31), y1, plan)
     if kind in ("asof_pub", "day"):
         return _day_or_now(kind, a, b, g, plan)
-    if kind == "horizon":  # "đến năm 2020": the deadline of a programme, not a period of figures
-        return Period(a, b, kind, None, date(int(g[0]), 12, 31), int(g[0]), True)
+    simple = _SIMPLE.get(kind)
+    if simple is not None:
+        return simple(a, b, g, plan)
     if kind == "asof":
         if len(g) == 3:
             d = _valid(int(g[0]), int(g[1]), int(g[2]))
@@ -344,11 +360,14 @@ def infer_dating(folded: str, phrases: list[Period], published: date | None) -> 
     return Dating(None, "unknown", report_year)
 
 
+_NOT_REVIEWED = ("term", "school_year", "horizon", "since")  # spans and deadlines, not the year reviewed
+
+
 def _report_year(phrases: list[Period]) -> int | None:
     for p in phrases:
-        if p.year is not None and not p.plan and p.kind not in ("term", "school_year", "horizon"):
+        if p.year is not None and not p.plan and p.kind not in _NOT_REVIEWED:
             return p.year
     for p in phrases:
-        if p.year is not None and p.kind not in ("term", "school_year", "horizon"):
+        if p.year is not None and p.kind not in _NOT_REVIEWED:
             return p.year
     return None

@@ -37,6 +37,7 @@ SHARED = "a value shared by the units listed as the sentence's subject"
 _SENTENCE_OPENING = fold_re(r"[\s“\"'(\-–•*+]*(?:(?:các|hai|ba|bốn|những)\s+)?")
 _CARRIED_INTO = re.compile(r"(?<!\w)(?:chuyển|mang)\s+sang\s+$", re.IGNORECASE)
 _ONLY = re.compile(r"(?<!\w)riêng\s+$", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _ANAPHOR_LEVELS = {"province": {"province"}, "city": {"province", "district"}, "district": {"district"},
                    "commune": {"commune"}, "national": {"national"}, "cluster": {"cluster"}}
 
@@ -270,8 +271,10 @@ def phrase_roles(phrases: list[Period], folded: str, kn, clause_of, sentence_of)
         if occasion is not None:  # "nhân dịp năm học mới 2023 – 2024": the occasion, not a period
             out.append(TimedPhrase(p, "occasion", occasion.cue))
             continue
-        target = kn.last("target", folded, s0, p.start) or kn.last("plan", folded, s0, p.start) \
-            or kn.first("target", folded, p.end, min(c1, p.end + 60))
+        target = kn.last("target", folded, s0, p.start) or kn.last("plan", folded, s0, p.start)
+        after = kn.first("target", folded, p.end, min(c1, p.end + 60)) if target is None else None
+        if after is not None and not _DIGIT.search(folded, p.end, after.start):
+            target = after  # "năm 2025 phấn đấu …"; not "năm 2020 đạt 81,7%, vượt chỉ tiêu … đề ra"
         if p.kind == "horizon" or p.plan or target is not None:
             out.append(TimedPhrase(p, "target", target.cue if target else "plan"))
             continue
@@ -303,8 +306,9 @@ class PeriodReader:
 
     def __init__(self, text: str, timed: list[TimedPhrase], as_of: date | None, report_start: date | None,
                  report_end: date | None, as_of_how: str, next_period=(None, None), next_how: str = "",
-                 next_first: bool = False, event: date | None = None):
+                 next_first: bool = False, event: date | None = None, report_is_term: bool = False):
         self.text = text
+        self.report_is_term = report_is_term  # the article closes a term: "đầu nhiệm kỳ" is its start
         self.next_period, self.next_how, self.next_first = next_period, next_how, next_first
         self.event = event
         self.timed = timed
@@ -414,6 +418,13 @@ class PeriodReader:
             return Dated("", iso(self.as_of), f"'now' in the sentence: document as-of date ({self.as_of_how})", words)
         if p.kind == "asof":
             return Dated("", iso(p.period_end or self.as_of), "as-of phrase in the sentence", words)
+        if p.kind == "since":  # "từ năm 2016 đến nay đã trao 3.600 suất": up to the article's date
+            return Dated("" if stock else iso(p.period_start), iso(self.as_of), "since phrase in the sentence: to the "
+                         f"document as-of date ({self.as_of_how})", words)
+        if p.kind == "term_start":
+            if self.report_is_term and self.report[0] is not None:
+                return Dated("", iso(self.report[0]), "start of the term reported on (đầu nhiệm kỳ)", words)
+            return self._no_own_phrase(para_start, sent, stock)
         end = p.period_end or self.as_of
         if stock:
             return self._stock(t, end, words)

@@ -76,3 +76,13 @@ def test_a_name_running_on_into_a_longer_proper_name_is_not_a_place():
     assert places("theo tư tưởng, đạo đức, phong cách Hồ Chí Minh") == []
     assert places("thành phố Hồ Chí Minh")[0][:2] == ("Hồ Chí Minh", "province")
     assert [p[0] for p in places("Nam Định Hà Nam")] == ["Nam Định", "Hà Nam"]
+
+
+def test_a_commune_asked_for_in_a_province_is_never_one_of_another_province():
+    units = admin_units()
+    # a commune name the gazetteer holds once, in one province
+    key, (only,) = next((k, us) for k, us in sorted(units.communes.items()) if len(us) == 1)
+    other = next(p for p in ("Nam Định", "Thái Bình") if p != only.province)
+    assert units.commune(key) == only and units.commune(key, only.province) == only
+    assert units.commune(key, other) is None
+    assert units.commune(key, other, "Hải Hậu") is None
