@@ -5,14 +5,15 @@
    (unreadable, a directory, too large, undecodable) is an error *of that article*. Where an
    article is extracted (a worker) its residue, trace and figure rows are already turned into
    CSV lines and its articles.csv cells computed (:class:`Extracted`): none of them depends on
-   another article (a figure's line is used only if curation leaves the row as it was). The main process takes each article as it arrives, in order, while
-   the workers go on, and keeps only that (never the whole :class:`ArticleResult`).
+   another article (a figure's line is used only if curation leaves the row as it was). The
+   main process takes each article as it arrives, in order, while the workers go on, and keeps
+   only that (never the whole :class:`ArticleResult`).
 2. :func:`process` — apply the reviewers' corrections and additions, then validate *per row*:
    an extractor row that breaks the contract goes to ``rejected.csv`` with the rule it breaks
    and every other row is kept (issue 15); a curated row that would break it is refused and
    logged (a person wrote it: they are told which row).
-3. :func:`save` — check the table's key once more and write, deterministically, as one set swapped in together
-   (:mod:`analysis.table.outputs`: temp folder, one atomic pointer swap, a lock):
+3. :func:`save` — check the table's key once more and write, deterministically, as one set
+   swapped in together (:mod:`analysis.table.outputs`: temp folder, one atomic pointer swap, a lock):
 
 - ``figures.csv`` — the contract table;
 - ``residue.csv`` — every number that did not become a figure, with the reason;
@@ -60,9 +61,9 @@ class Extracted:
     """One article's extraction as the batch needs it, made where the article was extracted.
 
     Figures stay rows (curation and validation look at the whole table), each with its line of
-    figures.csv ready for when it is kept as it is; residue and trace are
-    already this article's lines of residue.csv and figures_trace.csv (no header), the trace's
-    sorted by ``(start, metric)``; ``article`` holds the articles.csv cells the text decides.
+    figures.csv ready for when it is kept as it is; residue and trace are already this article's
+    lines of residue.csv and figures_trace.csv (no header), the trace's sorted by ``(start,
+    metric)``; ``article`` holds the articles.csv cells the text decides.
     """
     figures: list[dict]
     figure_lines: list[bytes]  # each figure's line of figures.csv, should it be kept unchanged
