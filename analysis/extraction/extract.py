@@ -805,6 +805,9 @@ class _Article:
             prev = self._previous_sentence(s)
             if prev is not None:
                 cue = kn.last("context", f, prev.start, prev.end)
+        if cue is None:  # "Kết quả vận động của một số xã:" then "- Xã Nhân Thịnh: 312 triệu đồng;"
+            header = self._list_header(s)
+            cue = kn.last("context", f, header[0], header[1]) if header else None
         if cue is None and kn.last("balance", f, s.start, a.start):  # "Số dư chuyển sang năm 2024: 482 triệu"
             d.metric, d.subgroup, d.how = "fund_raised", "số dư quỹ", "fund balance label"
             return
