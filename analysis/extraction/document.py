@@ -92,7 +92,7 @@ def find_subject(text: str, folded: str, title: str, outlet: str, body: list[Men
         return found
     if outlet_place is not None:
         return Subject(outlet_place, "outlet", outlet)
-    return _body_subject(text, body)
+    return _unnamed_province(text, body) or _body_subject(text, body)
 
 
 def _headline_subject(text: str, title: str, body: list[Mention], kn, ctx) -> Subject | None:
@@ -149,6 +149,19 @@ def _lede_subject(text: str, body: list[Mention], ctx) -> Subject | None:
                 outlet_place is None or LEVEL_RANK[m.place.level] >= LEVEL_RANK[outlet_place.level]):
             return Subject(_placed(m, gz, hint, outlet_place).place, "lede (first unit named)", text[m.start:m.end])
     return None
+
+
+def _unnamed_province(text: str, body: list[Mention]) -> Subject | None:
+    """``Hội Khuyến học tỉnh tổ chức…`` in the lede, the province never named, and every place the
+    article names lying in one province: that province's association."""
+    lede_end = _lede_end(text)
+    if not any(m.anaphor and m.with_association and m.prefix == "province" and m.start < lede_end for m in body):
+        return None
+    provinces = {m.place.province for m in body if m.place and not m.anaphor and m.place.known}
+    if len(provinces) != 1 or "" in provinces:
+        return None
+    (province,) = provinces
+    return Subject(Place(province, "province", province), "lede's 'Hội Khuyến học tỉnh', the province of the places named")
 
 
 def _body_subject(text: str, body: list[Mention]) -> Subject:
