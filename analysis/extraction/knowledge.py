@@ -184,8 +184,8 @@ class Knowledge(_Lookups):
             if all(c in self._plain[kind] and c == c.strip() and c for c in table):
                 for cue in table:
                     kinds_of.setdefault(cue, []).append(kind)
-        for cue, kinds in kinds_of.items():
-            auto.add_word(cue, (cue, tuple(kinds)))
+        for cue, kinds in kinds_of.items():  # what the scan needs of a cue, worked out once
+            auto.add_word(cue, (cue, tuple(kinds), len(cue), cue[-1].isalnum()))
         auto.make_automaton()
         return auto, frozenset(k for ks in kinds_of.values() for k in ks)
 
@@ -285,13 +285,16 @@ class _AllMatches:
         text = _WS_TO_COLLAPSE.sub(" ", folded) if cpos else folded
         n = len(text)
         best: dict[str, dict[int, tuple[int, str]]] = {}
-        for last, (cue, kinds) in auto.iter(text):
+        for last, (cue, kinds, size, word_end) in auto.iter(text):
             end = last + 1
-            start = end - len(cue)
-            if cue[-1].isalnum() and end < n and (text[end].isalnum() or text[end] == "_"):
+            if word_end and end < n and (text[end].isalnum() or text[end] == "_"):
                 continue  # (?!\w): the cue runs on into a word
+            start = end - size
             for kind in kinds:
-                at = best.setdefault(kind, {})
+                at = best.get(kind)
+                if at is None:
+                    best[kind] = {start: (end, cue)}
+                    continue
                 old = at.get(start)
                 if old is None or old[0] < end:
                     at[start] = (end, cue)

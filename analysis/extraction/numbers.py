@@ -223,10 +223,17 @@ class NumberScanner:
 class _SpanSet:
     def __init__(self, spans: list[tuple[int, int]]):
         self.spans = spans
+        self._starts = [a for a, _ in spans]
 
     def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.spans, (start, float("inf"))) - 1
-        return any(a < end and start < b for a, b in self.spans[max(0, i - 1): i + 2])
+        """Whether ``start``–``end`` overlaps one of the spans next to where it would sort."""
+        spans = self.spans
+        i = bisect.bisect_right(self._starts, start) - 1
+        for j in range(max(0, i - 1), min(len(spans), i + 2)):
+            a, b = spans[j]
+            if a < end and start < b:
+                return True
+        return False
 
 
 # -- accounting for every digit -----------------------------------------------------------

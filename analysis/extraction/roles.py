@@ -38,6 +38,7 @@ _SENTENCE_OPENING = fold_re(r"[\s“\"'(\-–•*+]*(?:(?:các|hai|ba|bốn|nh�
 _CARRIED_INTO = re.compile(r"(?<!\w)(?:chuyển|mang)\s+sang\s+$", re.IGNORECASE)
 _ONLY = re.compile(r"(?<!\w)riêng\s+$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_OPENS_FIGURE = re.compile(r"\s*(?:là|:|đạt|có)?\s*(?:trên|hơn|gần|khoảng)?\s*\d", re.IGNORECASE)
 _ANAPHOR_LEVELS = {"province": {"province"}, "city": {"province", "district"}, "district": {"district"},
                    "commune": {"commune"}, "national": {"national"}, "cluster": {"cluster"}}
 
@@ -82,7 +83,7 @@ class EntityReader:
             return Placed(None, SHARED, self.text[self.mentions[lo].start:self.mentions[hi - 1].end])
         for k in range(hi - 1, lo - 1, -1):
             m = self.mentions[k]
-            if m.end > start or m.in_title:
+            if m.end > start or m.in_title or self._closed_aside(m, sent_start, start):
                 continue
             placed = self._reporting(k, m, start)
             if placed is not None:
@@ -90,6 +91,13 @@ class EntityReader:
         if self.subject is None:
             return Placed(None, "no subject found")
         return Placed(self.subject, "subject")
+
+    def _closed_aside(self, m: Mention, sent_start: int, pos: int) -> bool:
+        """``(phường Bắc Sơn 265 triệu, phường Trung Sơn 138 triệu); lũy kế … 2,74 tỷ``: a unit
+        inside brackets closed before the figure reports its own figures there, not this one."""
+        text = self.text
+        opened = text.rfind("(", sent_start, m.start)
+        return opened >= 0 and text.find(")", opened, m.start) < 0 and text.find(")", m.end, pos) >= 0
 
     def _listed_as_subject(self, lo: int, hi: int, sent_start: int) -> bool:
         """``Xã A, xã B là những đơn vị tiêu biểu với tỷ lệ … đạt trên 95%``: several units below
@@ -329,11 +337,20 @@ class PeriodReader:
         for lo, hi, last, rs in ((clause[0], a0, True, roles), (a1, clause[1], False, roles),
                                  (sent[0], a0, True, wide), (a1, sent[1], False, wide)):
             found = self._in(lo, hi, rs)
+            # a phrase that opens another figure is that one's: after the figure ("38,2 tỷ (năm 2022 là
+            # 88,4 tỷ)"), or before it in brackets ("96 tỷ (năm 2022 là 88,4 tỷ); … 45.600 lượt")
+            found = [t for t in found if not self._opens_other(t, a0, aside_only=last)]
             if lo == sent[0] or hi == sent[1]:  # "riêng năm 2020 đạt …" scopes its own clause only
                 found = [t for t in found if not _ONLY.search(self.text, max(0, t.period.start - 8), t.period.start)]
             if found:
                 return found[-1] if last else found[0]
         return None
+
+    def _opens_other(self, t: TimedPhrase, a0: int, aside_only: bool) -> bool:
+        if aside_only and not self.text[max(0, t.period.start - 2):t.period.start].strip().endswith("("):
+            return False
+        m = _OPENS_FIGURE.match(self.text, t.period.end)
+        return m is not None and m.end() - 1 != a0
 
     def _words(self, t: TimedPhrase) -> str:
         return self.text[t.period.start:t.period.end]
