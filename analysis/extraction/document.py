@@ -72,8 +72,16 @@ def _is_dateline(head: str, m: Mention) -> bool:
                 and re.match(r"\s*" + re.escape(head[m.start:m.end]) + r"\s*[:–-]", head))
 
 
-def _best_headline_mention(mentions: list[Mention]) -> Mention | None:
+_OWNER = re.compile(r"(?<!\w)của\s+$", re.IGNORECASE)
+
+
+def _best_headline_mention(mentions: list[Mention], head: str = "") -> Mention | None:
     usable = [m for m in mentions if m.place and not m.in_title and not m.body]
+    # "Hải Hậu – điểm sáng khuyến học của tỉnh Nam Định": the province named as the owner of a
+    # unit inside it is not the subject
+    usable = [m for m in usable if not (_OWNER.search(head, max(0, m.start - 6), m.start) and any(
+        o is not m and o.place.province == m.place.name and LEVEL_RANK[o.place.level] > LEVEL_RANK[m.place.level]
+        for o in usable))] or usable
     if not usable:
         return None
     for pick in ([m for m in usable if m.with_association], [m for m in usable if m.prefix]):
@@ -92,7 +100,7 @@ def find_subject(text: str, folded: str, title: str, outlet: str, body: list[Men
         return found
     if outlet_place is not None:
         return Subject(outlet_place, "outlet", outlet)
-    return _body_subject(text, body)
+    return _unnamed_province(text, body) or _body_subject(text, body)
 
 
 def _headline_subject(text: str, title: str, body: list[Mention], kn, ctx) -> Subject | None:
@@ -103,7 +111,7 @@ def _headline_subject(text: str, title: str, body: list[Mention], kn, ctx) -> Su
             found = [m for m in body if m.end <= first_end]  # the article's first line: already read
         else:
             found = find_mentions(head, fold(head), gz, kn)
-        best = _best_headline_mention([_placed(m, gz, hint, outlet_place) for m in found])
+        best = _best_headline_mention([_placed(m, gz, hint, outlet_place) for m in found], head)
         if best is None:
             continue
         words = head[best.start:best.end]
@@ -149,6 +157,19 @@ def _lede_subject(text: str, body: list[Mention], ctx) -> Subject | None:
                 outlet_place is None or LEVEL_RANK[m.place.level] >= LEVEL_RANK[outlet_place.level]):
             return Subject(_placed(m, gz, hint, outlet_place).place, "lede (first unit named)", text[m.start:m.end])
     return None
+
+
+def _unnamed_province(text: str, body: list[Mention]) -> Subject | None:
+    """``Hội Khuyến học tỉnh tổ chức…`` in the lede, the province never named, and every place the
+    article names lying in one province: that province's association."""
+    lede_end = _lede_end(text)
+    if not any(m.anaphor and m.with_association and m.prefix == "province" and m.start < lede_end for m in body):
+        return None
+    provinces = {m.place.province for m in body if m.place and not m.anaphor and m.place.known}
+    if len(provinces) != 1 or "" in provinces:
+        return None
+    (province,) = provinces
+    return Subject(Place(province, "province", province), "lede's 'Hội Khuyến học tỉnh', the province of the places named")
 
 
 def _body_subject(text: str, body: list[Mention]) -> Subject:
@@ -203,6 +224,26 @@ def _first_association_below(body: list[Mention], above: Place) -> Place | None:
 
 
 _LEDE_MIN_WORDS = 6
+
+
+_DATA_AT = re.compile(r"(?<!\w)số liệu(?:\s+tính)?\s+$", re.IGNORECASE)
+
+
+def _lede_as_of(text: str, phrases: list[Period]) -> date | None:
+    """An explicit as-of date in the lede standing alone in its sentence or brackets, with no figure
+    of its own (``số liệu tính đến 31/12/2023``): the date all the report's stocks are read at."""
+    lede_end = _lede_end(text)
+    for p in phrases:
+        if p.kind != "asof" or p.start < 0 or p.start >= lede_end or p.period_end is None:
+            continue
+        if p.plan and not _DATA_AT.search(text, max(0, p.start - 20), p.start):
+            continue  # a plan's date; but "các chỉ tiêu chủ yếu (số liệu đến …)" dates the data
+        lo = max(text.rfind(c, 0, p.start) for c in ".(\n") + 1
+        his = [k for k in (text.find(c, p.end) for c in ".)\n") if k >= 0]
+        hi = min(his) if his else len(text)
+        if not re.search(r"\d", text[lo:p.start] + text[p.end:hi]):
+            return p.period_end
+    return None
 
 
 def _lede_end(text: str) -> int:
@@ -441,6 +482,9 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if dating.how != "sources.csv":
         pub, pub_how = _not_before_present(pub, pub_how, folded, phrases)
     as_of, as_of_how = (event, "event date") if event else (pub, pub_how)
+    stated = _lede_as_of(text, all_phrases or phrases)
+    if stated is not None:  # "(số liệu đến 31/12/2023)": the date the report's data are read at
+        as_of, as_of_how = stated, "as-of date the lede gives for its data"
     if as_of and pub and dating.how != "sources.csv" and as_of < pub:
         as_of, as_of_how = pub, pub_how
     nxt = next_period(genre, headline, report, all_phrases or phrases)

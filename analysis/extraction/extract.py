@@ -47,7 +47,7 @@ _COMPATIBLE = {
 }
 _RECIPIENT_CLASSES = MODEL_METRICS | {"@person", "@family", "@clan", "@unit", "@community", "members",
                       "branches", "associations", "award_recipients"}
-_DONOR_CLASSES = {"@unit", "@person"}
+_DONOR_CLASSES = {"@unit", "@person", "@family"}
 _LEAD_FILLER = re.compile(r"^[\s“”\"'‘’()]*(?:lượt\s+)?")
 _FUND_HOLDS = fold_re(r"(?:hiện có|hiện còn|còn|số dư|tồn quỹ|dư)\s*(?:là|:)?\s*(?:trên|hơn|gần|khoảng|xấp xỉ)?\s*$")
 _GRADED = fold_re(r"\s*(?:cấp xã|cấp cơ sở|cơ sở)?\s*(?:được\s+)?(xếp loại\s+[^\s\d.,;:]+(?:\s+mạnh)?)")
@@ -72,6 +72,12 @@ _MANAGED = fold_re(r"(?<!\w)(?:do|của)\s+([^\d,;.:]{2,30}?\s+quản lí)")
 _COMPARED_WITH = fold_re(r"(?:\s*so với)?(?:\s*cùng kì)?(?:\s*(?:năm|tháng)\s+[\d/]+|\s*năm trước)?")
 # between one item of a list and the next: "52 nhà hảo tâm, 14 doanh nghiệp", "…, trong đó có 46 …"
 _NEXT_ITEM = fold_re(r"[^\d;.:]{0,30}?(?:,|\svà)\s*(?:trong đó\s*(?:có\s*)?)?")
+# a unit's head ("chi hội trưởng", "trưởng ban khuyến học dòng họ"): a person, not a label
+_HEAD_OF = fold_re(r"\s+(?:trưởng|phó)(?!\w)")
+_HEAD_OF_BEFORE = fold_re(r"(?<!\w)(?:trưởng|phó)\s+$")
+_BREAKDOWN = "item of the breakdown of the count before it (trong đó: …)"
+_TRONG_DO = fold("trong đó")
+_ITEM_END = re.compile(r"\s*(?:[;),.]|$)")
 # how an item of a list opens: after a comma, "và", or a bracket (a share: "(đạt 93,2% số hộ)")
 _ITEM_LEAD = fold_re(r"(?:,|\svà|\((?:\s*đạt)?)\s*$")
 # "quỹ (khuyến học) của <holder> <amount>": the fund a holder has, with no verb of raising
@@ -507,7 +513,7 @@ class _Article:
         slot = Slot(i, a, s, hs, h1, noun, noun[1] if noun else None, model)
         d.noun_end = noun[0].end if noun else a.end
         for reader in (self._count_with_branch, self._count_honoured, self._count_of_model, self._count_graded,
-                       self._count_label_stage, self._count_implied_model, self._count_donors, self._count_named, self._count_labelled):
+                       self._count_label_stage, self._count_breakdown, self._count_implied_model, self._count_donors, self._count_named, self._count_labelled):
             if reader(slot, d):
                 return
         what = self.text[hs:hs + 25].split(",")[0].strip() or "nothing after it"
@@ -594,6 +600,30 @@ class _Article:
             return False
         d.metric, d.how = model, "line label names the model, a stage word before the number"
         return True
+
+    def _count_breakdown(self, sl: Slot, d: _Decision) -> bool:
+        """``412 (trong đó: thôn, xóm 236; trường học 64; …)``: an item of the breakdown of the count
+        before it, named by the words before the number; the kind goes to ``subgroup``."""
+        if sl.cls is not None:
+            return False
+        f, a = self.folded, sl.a
+        if not _ITEM_END.match(f, a.end):
+            return False
+        for j in range(sl.i - 1, -1, -1):
+            prev = self.decisions.get(j)
+            if prev is None or prev.amount.start < sl.s.start:
+                return False
+            if prev.figure is None or prev.how == _BREAKDOWN:
+                continue
+            if prev.amount.unit != "count" or f.find(_TRONG_DO, prev.amount.end, a.start) < 0:
+                return False
+            cut = max(f.rfind(c, prev.amount.end, a.start) for c in ";:(")
+            words = self.text[cut + 1:a.start].strip(" ,")
+            if not words or len(words) > 40 or re.search(r"\d", words):
+                return False
+            d.metric, d.subgroup, d.how = prev.metric, words, _BREAKDOWN
+            return True
+        return False
 
     def _stage_before(self, i: int, a: Amount, s: Sentence) -> Match | None:
         """A stage word right before the number (``đăng ký 186``), not ``đạt`` (``đạt 96%``: reaches)."""
@@ -730,10 +760,13 @@ class _Article:
             link = self.ex.grammar.link.search(f, lo, unit.start)
         if link is None:
             return None
+        # the label is in the words the link closes: not before an opening quote (reported speech)
+        lo = max(lo, max(f.rfind(c, lo, link.start()) for c in "“\"") + 1)
         found = kn.find("model", f, lo, link.start()) + kn.find("noun", f, lo, link.start())
         for m in sorted(found, key=lambda m: (m.start, m.end), reverse=True):
-            if m.value == "learning_models" or m.value == "@place":
-                continue
+            if m.value == "learning_models" or m.value == "@place" or _HEAD_OF.match(f, m.end) \
+                    or _HEAD_OF_BEFORE.search(f, max(0, m.start - 8), m.start):
+                continue  # "Chi hội trưởng", "trưởng ban khuyến học": a person's title
             if not m.value.startswith("@"):
                 if m.value in MODEL_METRICS or m.value in _LABEL_METRICS:
                     return m.value, f"label before the number: {m.cue}"
@@ -945,8 +978,11 @@ class _Article:
     def _denominator(self, a: Amount, s: Sentence, d: _Decision, h0: int, h1: int) -> None:
         ds, de, dv = a.denominator
         reg = self.kn.first("stage", self.folded, h0, h1)
+        c0 = self._clause_of(s, a.start)[0]
+        before = self.kn.last("stage", self.folded, c0, a.start)  # "Số dòng họ đạt …: 287/301 dòng họ đăng ký"
         if d.figure and d.metric in MODEL_METRICS and reg and reg.value == "registered" and \
-                any(m.value == "achieved" for m in self.kn.find("stage", self.folded, reg.end, h1)):
+                (any(m.value == "achieved" for m in self.kn.find("stage", self.folded, reg.end, h1))
+                 or (before is not None and before.value == "achieved")):
             fig = Figure(**{**d.figure.row(), "stage": "registered", "value": dv, "value_max": None,
                             "bound": "exact", "start": ds, "end": d.figure.end})
             self.res.figures.append(fig)

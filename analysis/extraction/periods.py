@@ -181,6 +181,9 @@ class Period:
             return replace(self, period_end=published)
         if self.kind == "term_start":
             return self  # dated by the term the article closes (the period reader knows it)
+        if self.kind == "q" and self.year is None and self.period_start is not None and report_year is not None:
+            first = self.period_start.month  # "quý III" of the report year
+            return replace(self, period_start=date(report_year, first, 1), period_end=month_end(report_year, first + 2))
         if self.year is not None or report_year is None:
             return self
         return _make(self.kind, self.start, self.end, report_year, self.plan, self._month, explicit=False)
@@ -199,7 +202,7 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
     ("h1", fold_re(r"(?:6|sáu) tháng đầu năm" + _Y)),
     ("h2", fold_re(r"(?:6|sáu) tháng cuối năm" + _Y)),
     ("m9", fold_re(r"(?:9|chín) tháng(?: đầu năm)?" + _Y)),
-    ("q", fold_re(r"quí\s+(i{1,3}|iv|[1-4])(?:\s*[/,]?\s*(?:năm\s+)?(" + YEAR + r"))?")),
+    ("q", fold_re(r"quí\s+(iv|i{1,3}|[1-4])(?!\w)(?:\s*[/,]?\s*(?:năm\s+)?(" + YEAR + r"))?")),
     ("asof", fold_re(r"(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?:thời điểm\s+)?(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](" + YEAR + ")")),
     ("asof", fold_re(r"(?:đến|tới)\s+(?:hết\s+|cuối\s+)?(?:thời điểm\s+)?tháng\s+(\d{1,2})\s*(?:/|năm)\s*(" + YEAR + ")")),
     ("asof", fold_re(r"(?:đến|tới)\s+(?:hết\s+|cuối\s+)năm\s+(" + YEAR + ")")),
@@ -291,8 +294,8 @@ def _phrase(kind: str, m: re.Match[str], plan: bool) -> Period | None:
         return Period(a, b, kind, None, date(int(g[0]), 12, 31), int(g[0]), plan)
     if kind == "q":
         q = _ROMAN.get(g[0]) or int(g[0])
-        if not g[1]:
-            return Period(a, b, kind, None, None, None, plan)  # resolved later
+        if not g[1]:  # its months kept on the placeholder year; the year comes from the article
+            return Period(a, b, kind, date(PLACEHOLDER_YEAR, 3 * q - 2, 1), month_end(PLACEHOLDER_YEAR, 3 * q), None, plan)
         year = int(g[1])
         return Period(a, b, kind, date(year, 3 * q - 2, 1), month_end(year, 3 * q), year, plan)
     year_text = g[-1] if g else None

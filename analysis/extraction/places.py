@@ -111,10 +111,14 @@ class Gazetteer:
         return prefix_level == "commune" and key in self.units.communes
 
     def longest_known(self, name: str, prefix_level: str = "") -> str:
-        """``Hà Nội Nguyễn`` → ``Hà Nội``: the longest leading words the tables know."""
+        """``Hà Nội Nguyễn`` → ``Hà Nội``: the longest leading words the tables know; but a name
+        that only adds a position word (``Vĩnh Hòa Đông``: ``place_suffix`` cues) is kept whole."""
         words = name.split()
+        suffixes = knowledge().values("place_suffix")
         for k in range(len(words), 0, -1):
             if self.is_known(" ".join(words[:k]), prefix_level):
+                if k < len(words) and all(fold(w) in suffixes for w in words[k:]):
+                    return name
                 return " ".join(words[:k])
         return name
 

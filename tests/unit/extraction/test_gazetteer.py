@@ -86,3 +86,11 @@ def test_a_commune_asked_for_in_a_province_is_never_one_of_another_province():
     assert units.commune(key) == only and units.commune(key, only.province) == only
     assert units.commune(key, other) is None
     assert units.commune(key, other, "Hải Hậu") is None
+
+
+def test_a_name_that_only_adds_a_position_word_is_kept_whole():
+    gz = gazetteer()
+    assert gz.is_known("Vĩnh Hòa", "commune") and not gz.is_known("Vĩnh Hòa Đông", "commune")
+    assert gz.longest_known("Vĩnh Hòa Đông", "commune") == "Vĩnh Hòa Đông"
+    assert gz.longest_known("Hà Nội Nguyễn", "province") == "Hà Nội"  # a person's name after a place
+    assert places("Hội Khuyến học xã Vĩnh Hòa Đông")[0][0] == "Vĩnh Hòa Đông"
