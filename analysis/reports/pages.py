@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.reports import fmt, viz
 from analysis.reports.dashboard import INDICATORS, coverage_grid, trend_points
 from analysis.reports.evidence import Evidence
-from analysis.reports.labels import label
+from analysis.reports.labels import how_text, label
 from analysis.reports.safe import Markup, escape
 from analysis.reports.tables import table
 
@@ -493,6 +493,12 @@ def rejected_view(rejected: pd.DataFrame, lang: str) -> Markup:
     return frame(shown, ["rule", "source_id", "entity", "metric", "value", "period", "quote", "stage"], lang)
 
 
+def _how_cell(how, words, lang: str) -> str:
+    """How a field was decided, in the page's language, then the article's words as written."""
+    how, words = how_text(how, lang), "" if words is None or words != words else str(words)  # NaN: none
+    return f"{how} ({words})" if words else how
+
+
 def fallback_view(rows: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
     """Figures whose entity or period came from a fallback, with how each was decided and the evidence."""
     if rows.empty:
@@ -503,6 +509,6 @@ def fallback_view(rows: pd.DataFrame, ev: Evidence, lang: str) -> Markup:
         "value": [fmt.value(r["value"], r["unit"], lang, r["bound"], r["value_max"]) for _, r in rows.iterrows()],
         "period": [fmt.period(r["period_start"], r["period_end"], lang) for _, r in rows.iterrows()],
         "evidence": [ev.links(r) for _, r in rows.iterrows()],
-        "entity_how": [f"{h} ({w})" if w else h for h, w in zip(rows["entity_how"], rows["entity_words"], strict=True)],
-        "period_how": [f"{h} ({w})" if w else h for h, w in zip(rows["period_how"], rows["period_words"], strict=True)]})
+        "entity_how": [_how_cell(h, w, lang) for h, w in zip(rows["entity_how"], rows["entity_words"], strict=True)],
+        "period_how": [_how_cell(h, w, lang) for h, w in zip(rows["period_how"], rows["period_words"], strict=True)]})
     return table(shown, ["fallback", "entity", "metric", "value", "period", "evidence", "entity_how", "period_how"], lang)
