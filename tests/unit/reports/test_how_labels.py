@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.extraction.extract import SourceMeta, extract_article
+from analysis.extraction.extract import SourceMeta, extract_article, extract_file
 from analysis.extraction.knowledge import fold
-from analysis.extraction.pipeline import read_batch
+from analysis.extraction.sources import read_sources
 from analysis.reports import pages
 from analysis.reports.evidence import Evidence
 from analysis.reports.labels import HOW_PREFIX, how_kept, how_text, split_how
@@ -91,11 +91,11 @@ def test_how_rows_of_the_table_name_their_phrase_in_english():
 def _traces() -> tuple[tuple[dict, str], ...]:
     """Every trace row of the seeds and of the paragraph corpus, with its article's text."""
     out = []
-    batch = read_batch(ROOT / "data" / "raw" / "articles", ROOT / "data" / "raw" / "sources.csv")
-    for path, o in zip(batch.paths, batch.outcomes, strict=True):
-        assert o.result is not None, o.error
+    metas, _ = read_sources(ROOT / "data" / "raw" / "sources.csv")
+    for path in sorted((ROOT / "data" / "raw" / "articles").glob("*.txt")):
+        result = extract_file(path, metas.get(path.stem) or SourceMeta(path.stem))
         text = path.read_text(encoding="utf-8")
-        out += [(t.row(), text) for t in o.result.trace]
+        out += [(t.row(), text) for t in result.trace]
     for p in pc.load():
         result = extract_article(p.text, SourceMeta(p.source_id, title=p.title, outlet=p.outlet, published=p.published))
         out += [(t.row(), p.text) for t in result.trace]
