@@ -275,7 +275,7 @@ _TERM = fold_re(r"(?:nhiệm kì|giai đoạn|khóa)\s+(?:[ivx\d]+\s*[,(]?\s*)?(
 
 
 def report_period(genre: str, headline: str, phrases: list[Period], event: date | None,
-                  published: date | None, all_phrases: list[Period] | None = None) -> ReportPeriod:
+                  published: date | None, all_phrases: list[Period] | None = None, lede_end: int = 0) -> ReportPeriod:
     """The period the article reviews (the default of flows with no period of their own)."""
     if genre == "congress":
         rp = _closed_term(headline, all_phrases or phrases, event or published)
@@ -285,6 +285,10 @@ def report_period(genre: str, headline: str, phrases: list[Period], event: date 
         day = event or published
         return ReportPeriod(day, day, "ceremony", "the ceremony's day")
     reviewed = _reviewed(phrases)
+    if lede_end:  # the period the lede names is the one reviewed ("công khai thu, chi quỹ năm học 2023 – 2024")
+        lede = [p for p in reviewed if 0 <= p.start < lede_end and p.kind != "term"]
+        if lede:
+            return ReportPeriod(lede[0].period_start, lede[0].period_end, lede[0].kind, "period the lede names")
     for kinds in (("year", "h1", "h2", "m9", "q"), ("school_year",), ("term",)):
         for p in reviewed:
             if p.kind in kinds:
@@ -476,7 +480,7 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if pub is None and event is not None:
         explicit = bool(_EVENT_FULL.match(event_words))
         pub, pub_how = event, "event date in the text" if explicit else "event date and report year"
-    report = report_period(genre, headline, phrases, event, pub, all_phrases)
+    report = report_period(genre, headline, phrases, event, pub, all_phrases, _lede_end(text))
     if pub is None and report.end is not None:
         pub, pub_how = report.end, "end of the report period"
     if dating.how != "sources.csv":
