@@ -285,8 +285,8 @@ def report_period(genre: str, headline: str, phrases: list[Period], event: date 
         day = event or published
         return ReportPeriod(day, day, "ceremony", "the ceremony's day")
     reviewed = _reviewed(phrases)
-    if lede_end:  # the period the lede names is the one reviewed ("công khai thu, chi quỹ năm học 2023 – 2024")
-        lede = [p for p in reviewed if 0 <= p.start < lede_end and p.kind != "term"]
+    if lede_end and not any(p.start < 0 for p in reviewed):  # no period in the headline: the lede's
+        lede = [p for p in reviewed if 0 <= p.start < lede_end and p.kind != "term"]  # ("… năm học 2023 – 2024")
         if lede:
             return ReportPeriod(lede[0].period_start, lede[0].period_end, lede[0].kind, "period the lede names")
     for kinds in (("year", "h1", "h2", "m9", "q"), ("school_year",), ("term",)):
@@ -480,7 +480,7 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if pub is None and event is not None:
         explicit = bool(_EVENT_FULL.match(event_words))
         pub, pub_how = event, "event date in the text" if explicit else "event date and report year"
-    report = report_period(genre, headline, phrases, event, pub, all_phrases, _lede_end(text))
+    report = report_period(genre, headline, phrases, event, pub, all_phrases, _lede_end(text) if "\n" in text else 0)
     if pub is None and report.end is not None:
         pub, pub_how = report.end, "end of the report period"
     if dating.how != "sources.csv":
