@@ -3,7 +3,7 @@ each page at 1280 px with Playwright (Debian's Chromium, network blocked).
 
     .venv/bin/python docs/screenshots/capture.py
 
-The dashboard and trends pages are rendered on the multi-province test fixture
+The dashboard and the trends pages are rendered on the multi-province test fixture
 (tests/fixtures/figures_multi.csv, invented numbers) because the five seed articles hold no
 province-level series for cluster III; the other pages on the seed articles (make figures).
 """
@@ -11,7 +11,6 @@ province-level series for cluster III; the other pages on the seed articles (mak
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import sys
 import tempfile
@@ -28,6 +27,7 @@ SHOTS = {  # file name: (data set, report name, the heading the picture starts a
     "attainment": ("seeds", "attainment-cum-iii", ""),
     "province-profile": ("seeds", "profile-bac-ninh", ""),
     "trends": ("fixture", "trends-thai-binh", ""),
+    "cluster-trends": ("fixture", "cluster-trends-cum-iii", ""),
 }
 
 
@@ -37,9 +37,7 @@ def render(tmp: Path) -> dict[str, Path]:
     from analysis.cli import main
     from analysis.reports.render import render_grid
 
-    grid = tmp / "grid.toml"
-    text = (ROOT / "reports" / "reports.toml").read_text(encoding="utf-8")
-    grid.write_text(re.sub(r'(?m)^lang = ".*"$', 'lang = "vi"', text), encoding="utf-8")
+    grid = ROOT / "reports" / "reports.toml"
     fixture = tmp / "fixture"
     fixture.mkdir()
     shutil.copy(ROOT / "tests/fixtures/figures_multi.csv", fixture / "figures.csv")
@@ -50,7 +48,7 @@ def render(tmp: Path) -> dict[str, Path]:
     sites = {}
     for name, figures in [("fixture", fixture / "figures.csv"), ("seeds", seeds)]:
         wanted = sorted({r for s, r, _ in SHOTS.values() if s == name})
-        render_grid(grid, tmp / f"site-{name}", figures_csv=figures, jobs=2, only=wanted)
+        render_grid(grid, tmp / f"site-{name}", figures_csv=figures, jobs=2, only=wanted, langs=["vi"])
         sites[name] = tmp / f"site-{name}"
     return sites
 
