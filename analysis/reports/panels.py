@@ -6,6 +6,7 @@ marker is a statement that disagrees with another for the same period."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -21,21 +22,32 @@ _WORDS_VI = {"members per 100 inhabitants": "hội viên trên 100 dân", "share
              "models": "mô hình", "schools": "trường"}
 
 
+_SHAPE = re.compile(r"(flow|stock|cumulative)(?:-(\d+)m)?")
+
+
+def _shape_words(part: str, lang: str) -> str | None:
+    """``flow-6m`` → ``over a period · 6 months`` (None when ``part`` is not a period kind)."""
+    m = _SHAPE.fullmatch(part)
+    if not m:
+        return None
+    words = label(f"shape_{m.group(1)}", lang)
+    return f"{words} · {label('n_months', lang).format(n=m.group(2))}" if m.group(2) else words
+
+
 def indicator_label(indicator: str, lang: str = "en") -> str:
     """An indicator of :mod:`analysis.stats.compare` in the report's language (metric and stage by
-    the labels table, the base word by word)."""
+    the labels table, the base word by word, a period kind such as ``flow-6m`` in words)."""
     if indicator == "fund per member (đồng)":
         return label("fund_per_member_vnd", lang)
     if indicator == "members per 100 inhabitants":
         return _WORDS_VI[indicator] if lang == "vi" else indicator
-    if lang != "vi":
-        return " · ".join(label(p, lang) if i < 2 else p for i, p in enumerate(indicator.split(" · ")))
     parts = []
     for i, p in enumerate(indicator.split(" · ")):
-        if i < 2:
-            parts.append(label(p, lang))
+        shape = _shape_words(p, lang)
+        if i < 2 or shape is not None:
+            parts.append(label(p, lang) if shape is None else shape)
             continue
-        for en, vi in _WORDS_VI.items():
+        for en, vi in _WORDS_VI.items() if lang == "vi" else ():
             p = p.replace(en, vi)
         parts.append(p)
     return " · ".join(parts)
@@ -70,6 +82,21 @@ def _number_axis(ax, lang: str) -> None:
     from matplotlib.ticker import FuncFormatter
 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
+
+
+def _year_axis(ax, span_years: int) -> None:
+    """Years named in the middle of their band (a stock as of 31/12/2019 sits at the end of 2019,
+    not on a 2020 tick); every second or fifth year named when a narrow panel spans many."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    step = 1 if span_years <= 6 else 2 if span_years <= 12 else 5
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(NullFormatter())
+    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=7, bymonthday=1))
+    ax.xaxis.set_minor_formatter(FuncFormatter(
+        lambda v, _pos: str(mdates.num2date(v).year) if mdates.num2date(v).year % step == 0 else ""))
+    ax.tick_params(axis="x", which="minor", length=0, labelsize=7)
 
 
 def plot_headline(points: pd.DataFrame, title: str, lang: str = "en"):
@@ -111,12 +138,15 @@ def plot_province_panels(points: pd.DataFrame, medians: pd.DataFrame, indicator:
             ax.scatter(nat["when"], nat["value"], marker="x", color="black", zorder=2)
         if here.empty:
             ax.text(0.5, 0.5, label("no_data", lang), ha="center", va="center", transform=ax.transAxes,
-                    fontsize=8, color="0.4")
+                    fontsize=8, color="0.4", zorder=5, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
         else:
             _draw_points(ax, here, "#4c72b0", lang, annotate=len(here) <= 4)
         ax.set_title(prov, fontsize=9)
         ax.tick_params(labelsize=7)
         _number_axis(ax, lang)
+    years = pd.concat([data["when"], med["when"]]).dt.year
+    for ax in axes.flat if not years.empty else ():
+        _year_axis(ax, int(years.max() - years.min()) + 1)
     for ax in list(axes.flat)[len(provinces):]:
         ax.set_axis_off()
     fig.suptitle(indicator_label(indicator, lang), fontsize=10)

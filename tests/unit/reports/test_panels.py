@@ -54,3 +54,28 @@ def test_indicator_labels_in_both_languages():
     assert indicator_label(ind, "vi") == "tỉ lệ cộng đồng học tập · đạt · tỉ lệ trên số đăng ký thôn, tổ dân phố"
     assert indicator_label(MEMBERS, "vi") == "hội viên trên 100 dân"
     assert indicator_label(MEMBERS, "en") == MEMBERS
+
+
+def test_indicator_period_kind_in_words():
+    """The period kind at the end of a rate indicator (``flow-6m``) reads as words in both languages."""
+    from analysis.reports.panels import indicator_label
+
+    ind = "learning_families_rate · achieved · share of all households · flow-6m"
+    assert indicator_label(ind, "vi") == "tỉ lệ gia đình học tập · đạt · tỉ lệ trên tổng số hộ · trong kỳ · 6 tháng"
+    assert indicator_label(ind, "en").endswith("share of all households · over a period · 6 months")
+    assert indicator_label("members · actual · stock", "vi").endswith("· tại thời điểm")
+
+
+def test_province_panels_name_years_not_dates(stats_figures):
+    """The shared time axis names years (in the middle of each year), never ``2020-01`` dates."""
+    provinces, _ = load_reference()
+    pops = dict(zip(provinces["province"], provinces["population_2019"].astype(float), strict=True))
+    members = cluster_provinces("III")
+    pts = province_points(stats_figures, members, pops)
+    fig = plot_province_panels(pts, cluster_medians(pts), MEMBERS, members)
+    fig.canvas.draw()
+    ax = fig.axes[-1]
+    major = [t.get_text() for t in ax.get_xticklabels()]
+    minor = [t.get_text() for t in ax.get_xticklabels(minor=True) if t.get_text()]
+    assert not any(major)
+    assert minor and all(len(t) == 4 and t.isdigit() for t in minor)
