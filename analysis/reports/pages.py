@@ -14,6 +14,7 @@ from analysis.reports import fmt, viz
 from analysis.reports.dashboard import INDICATORS, coverage_grid, trend_points
 from analysis.reports.evidence import Evidence
 from analysis.reports.labels import how_text, label
+from analysis.reports.panels import base_label
 from analysis.reports.safe import Markup, escape
 from analysis.reports.tables import table
 
@@ -275,7 +276,7 @@ def rates_table(rates: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) 
                      "rate": fmt.value(r["value"], "percent", lang, r["bound"]),
                      "period": fmt.period(fig["period_start"].iloc[0] if not fig.empty else "", r["period_end"], lang),
                      "evidence": ev.links(fig) if not fig.empty else None,
-                     "base": r.get("base") or None, "flags": _flags(r.get("flag"), lang)})
+                     "base": base_label(r["base"], lang) if r.get("base") else None, "flags": _flags(r.get("flag"), lang)})
     return table(pd.DataFrame(rows), ["province", "metric", "stage", "base", "rate", "period", "evidence", "flags"],
                  lang, max_visible=8)
 

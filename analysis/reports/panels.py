@@ -22,6 +22,17 @@ _WORDS_VI = {"members per 100 inhabitants": "hội viên trên 100 dân", "share
              "models": "mô hình", "schools": "trường"}
 
 
+def base_label(base: str, lang: str = "en") -> str:
+    """What a rate is a share of (``all households``, ``registered villages`` from
+    :func:`analysis.stats.wholes.rate_base`) in the report's language: ``tổng số hộ``,
+    ``số thôn, tổ dân phố đã đăng ký``; an unknown word stays as written."""
+    whole, _, unit = str(base).partition(" ")
+    if lang != "vi" or whole not in ("all", "registered") or not unit:
+        return str(base)
+    unit = _WORDS_VI.get(unit, unit)
+    return f"tổng số {unit}" if whole == "all" else f"số {unit} đã đăng ký"
+
+
 _SHAPE = re.compile(r"(flow|stock|cumulative)(?:-(\d+)m)?")
 
 

@@ -24,3 +24,26 @@ def test_rejected_rows_show_rule_article_and_quote():
     assert "period_start after period_end" in html and "z-2024" in html and "hội viên" in html
     assert "2024-06-30 → 2024-01-01" in html and "<script>" not in html
     assert "No row was rejected." in str(pages.rejected_view(pd.DataFrame(), "en"))
+
+
+def test_rate_bases_read_in_the_page_language(stats_figures):
+    """Thái Bình's learning-community rates on two bases: the base column says what each is a
+    share of in Vietnamese on a vi page (no 'all villages' left), unchanged in English."""
+    from analysis.reports.evidence import Evidence
+    from analysis.stats.attainment import rates_by_province
+
+    found = rates_by_province(stats_figures, "Cụm III", "communities")
+    vi = str(pages.rates_table(found, stats_figures, Evidence(stats_figures, "vi"), "vi"))
+    assert "tổng số thôn, tổ dân phố" in vi and "số thôn, tổ dân phố đã đăng ký" in vi
+    assert "all villages" not in vi and "registered villages" not in vi
+    en = str(pages.rates_table(found, stats_figures, Evidence(stats_figures, "en"), "en"))
+    assert "all villages" in en and "registered villages" in en
+
+
+def test_base_label_keeps_unknown_words():
+    from analysis.reports.panels import base_label
+
+    assert base_label("all households", "vi") == "tổng số hộ"
+    assert base_label("registered communes", "vi") == "số xã, phường đã đăng ký"
+    assert base_label("all models", "en") == "all models"
+    assert base_label("some odd base", "vi") == "some odd base"
