@@ -376,27 +376,46 @@ def articles_table(articles: pd.DataFrame, lang: str) -> Markup:
         "published": [fmt.day(d, lang) for d in col("published")],
         "figures": [fmt.number(x, lang) if x.strip() else None for x in col("figures")],
         "residue": [fmt.number(x, lang) if x.strip() else None for x in col("residue")],
-        "warnings": col("warnings"),
+        "warnings": [warnings_text(w, lang) for w in col("warnings")],
         "source_id": articles["source_id"],
     })
     return frame(shown, ["title", "outlet", "published", "figures", "residue", "warnings", "source_id"], lang)
 
 
+def warnings_text(warnings, lang: str) -> str:
+    """An article's warnings (``; ``-separated, from articles.csv) in the page's language."""
+    text = "" if warnings is None or warnings != warnings else str(warnings)
+    return "; ".join(how_text(w, lang) for w in text.split("; ")) if text else text
+
+
 def residue_view(residue: pd.DataFrame, lang: str) -> Markup:
-    """Counts by reason, then every number passed over with its sentence (folded when long)."""
+    """Counts by reason, then every number passed over with its sentence (folded when long); the
+    extractor's reasons in the page's language (their article words as written)."""
     if residue.empty:
         return prose("no_residue", lang)
+    residue = residue.assign(reason=[how_text(r, lang) for r in residue["reason"]])
     counts = residue.groupby("reason").size().sort_values(ascending=False)
     summary = pd.DataFrame({"reason": counts.index, "numbers": [fmt.number(n, lang) for n in counts.to_numpy()]})
     return Markup(str(frame(summary, ["reason", "numbers"], lang))
                   + str(frame(residue, ["text", "reason", "quote", "source_id"], lang, max_rows=15)))
 
 
+def _curation_word(column: str, value, lang: str):
+    """A metric, action or status of the curation log in words (an unknown value as written)."""
+    if not isinstance(value, str) or not value:
+        return value
+    key = value if column == "metric" else f"curation_{value}"
+    text = label(key, lang)
+    return value if text == key and column != "metric" else text
+
+
 def curation_view(curation: pd.DataFrame, lang: str) -> Markup:
     """The curation log: each correction and whether it still applies."""
     if curation.empty:
         return prose("no_curation", lang)
-    return frame(curation, ["file", "line", "source_id", "metric", "action", "status", "detail", "start"], lang)
+    words = curation.assign(**{c: [_curation_word(c, v, lang) for v in curation[c]]
+                               for c in ("metric", "action", "status") if c in curation})
+    return frame(words, ["file", "line", "source_id", "metric", "action", "status", "detail", "start"], lang)
 
 
 def conflicts_table(found: pd.DataFrame, df: pd.DataFrame, ev: Evidence, lang: str) -> Markup:

@@ -47,3 +47,35 @@ def test_base_label_keeps_unknown_words():
     assert base_label("registered communes", "vi") == "số xã, phường đã đăng ký"
     assert base_label("all models", "en") == "all models"
     assert base_label("some odd base", "vi") == "some odd base"
+
+
+def test_residue_reasons_read_in_the_page_language():
+    """The extractor's reasons are English phrases: on a vi page they read in Vietnamese, the
+    article words inside them (after 'share of', in brackets) as written, escaped."""
+    residue = pd.DataFrame({"source_id": ["a-2023"] * 4, "text": ["2023", "15", "40", "7"],
+                            "reason": ["year", "share of chi hội, not a metric of the vocabulary",
+                                       f"not in the vocabulary (xã {HOSTILE})", "a reason nobody wrote a label for"],
+                            "quote": ["năm 2023", "15% chi hội", "40 xã", "7 gì đó"]})
+    vi = str(pages.residue_view(residue, "vi"))
+    assert ">năm<" in vi and "tỉ lệ của chi hội, không phải chỉ tiêu trong danh mục" in vi
+    assert "không thuộc danh mục chỉ tiêu (xã &lt;script&gt;" in vi and "<script>" not in vi
+    assert "a reason nobody wrote a label for" in vi  # unknown: kept as written, not dropped
+    assert "not a metric of the vocabulary" not in vi
+    assert "share of chi hội, not a metric of the vocabulary" in str(pages.residue_view(residue, "en"))
+
+
+def test_article_warnings_and_curation_log_in_the_page_language():
+    articles = pd.DataFrame({"source_id": ["a-2023"], "title": ["Hội Khuyến học xã An Lạc"], "outlet": [""],
+                             "published": ["2023-06-30"], "figures": ["3"], "residue": ["1"],
+                             "warnings": ["published date inferred from event date and report year: 2023-06-30; "
+                                          "no reporting area found in title, outlet or text"]})
+    vi = str(pages.articles_table(articles, "vi"))
+    assert "ngày đăng suy ra từ ngày sự kiện và năm báo cáo: 2023-06-30" in vi
+    assert "không tìm thấy địa bàn" in vi and "inferred" not in vi
+    assert "published date inferred from event date" in str(pages.articles_table(articles, "en"))
+    log = pd.DataFrame({"file": ["corrections.csv"], "line": [2], "source_id": ["a-2023"], "start": [10],
+                        "metric": ["fund_raised"], "action": ["fix"], "status": ["unmatched"], "detail": ["ghi chú"]})
+    vi = str(pages.curation_view(log, "vi"))
+    assert ">quỹ khuyến học<" in vi and ">sửa<" in vi and ">không còn khớp<" in vi and "fund_raised" not in vi
+    en = str(pages.curation_view(log, "en"))
+    assert ">fix<" in en and ">unmatched<" in en
