@@ -25,10 +25,11 @@ _NUMERIC = re.compile(r"^[≥≤≈~]?\s?-?\d[\d.,]*(–\d[\d.,]*)?%?(\s(tỷ đ
 CSS = """
 .kh-table{overflow-x:auto;max-width:100%;margin:.4rem 0 1rem}
 .kh-table table{border-collapse:collapse;font-size:.85rem;margin:0}
-.kh-table th,.kh-table td{border:1px solid #d0d4dc;padding:.3rem .55rem;text-align:left;vertical-align:top}
+.kh-table th,.kh-table td{border:1px solid #d0d4dc;padding:.3rem .55rem;text-align:left;vertical-align:top;
+overflow-wrap:break-word}
 .kh-table thead th{background:#eef1f6;font-weight:600}
 .kh-table td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.kh-table td.txt{min-width:6rem;max-width:28rem;overflow-wrap:anywhere}
+.kh-table td.txt{min-width:6rem;max-width:28rem}
 .kh-table caption{text-align:left;font-weight:600;padding:.2rem 0}
 details.kh-more{margin:.2rem 0 1rem}details.kh-more summary{cursor:pointer;color:#1f4e9c}
 .kh-note{font-size:.82rem;color:#4a4a4a}
