@@ -60,3 +60,20 @@ def test_province_rows_say_partial_with_the_share_covered(multi_figures):
                           "fund_per_member_vnd": None, "fund_per_inhabitant_vnd": None, "rule": "", "sources": []}])
     html = str(pages.province_intensity_table(rows, multi_figures, Evidence(multi_figures, "vi"), "vi"))
     assert "chưa đủ: 3/8 huyện (38%), không cộng" in html and "năm 2022" in html
+
+
+def test_points_table_names_every_status_in_words(multi_figures):
+    """Every point of the cluster panels has its status in words (a derived fund per member
+    included), in both languages: no label key such as ``role_derived`` on the page."""
+    from analysis.reports.panels import indicator_label
+    from analysis.stats.compare import province_points
+    from analysis.stats.load import cluster_provinces, load_reference
+
+    provinces, _ = load_reference()
+    pops = dict(zip(provinces["province"], provinces["population_2019"].astype(float), strict=True))
+    points = province_points(multi_figures, cluster_provinces("III"), pops)
+    assert "derived" in set(points["status"])
+    words = {"vi": "suy ra từ các số liệu khác", "en": "derived from other figures"}
+    for lang, word in words.items():
+        html = str(trend_pages.points_table(points, multi_figures, lang, Evidence(multi_figures, lang), indicator_label))
+        assert "role_" not in html and word in html, lang
