@@ -467,7 +467,8 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if dating.how not in _FIRM_DATING:
         pub, pub_how = None, ""
     year_of = event_year(genre, headline, phrases, all_phrases, folded)
-    school = [p for p in (occasions or []) if p.kind == "school_year" and p.period_start]
+    lede_end = _lede_end(text)  # the occasion of the event itself is named in the headline or the lede
+    school = [p for p in (occasions or []) if p.kind == "school_year" and p.period_start and p.start < lede_end]
     if school:  # "nhân dịp khai giảng năm học 2024–2025": the event opens that school year
         first, second = school[0].period_start.year, school[0].period_end.year
         year_of = lambda month, day: first if month >= 7 else second  # noqa: E731
