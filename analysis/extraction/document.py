@@ -224,8 +224,6 @@ def _first_association_below(body: list[Mention], above: Place) -> Place | None:
 
 
 _LEDE_MIN_WORDS = 6
-
-
 _DATA_AT = re.compile(r"(?<!\w)số liệu(?:\s+tính)?\s+$", re.IGNORECASE)
 
 
@@ -481,7 +479,7 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if pub is None and event is not None:
         explicit = bool(_EVENT_FULL.match(event_words))
         pub, pub_how = event, "event date in the text" if explicit else "event date and report year"
-    report = report_period(genre, headline, phrases, event, pub, all_phrases, _lede_end(text) if "\n" in text else 0)
+    report = report_period(genre, headline, phrases, event, pub, all_phrases, lede_end if "\n" in text else 0)
     if pub is None and report.end is not None:
         pub, pub_how = report.end, "end of the report period"
     if dating.how != "sources.csv":
