@@ -95,7 +95,7 @@ def score(gold: list[dict], pred: list[dict], vocabulary: set[str] | None = None
         if p.get("source_id") in by_g and p.get("metric") in vocabulary:
             by_p[p["source_id"]].append(p)
     matched = owed = predicted = 0
-    agree = dict.fromkeys(["stage", "bound", "entity"], 0)
+    agree = dict.fromkeys(["stage", "bound", "entity", "period_year"], 0)
     for src, g_rows in by_g.items():
         pairs = match(g_rows, by_p[src])
         optional = [g for g in g_rows if str(g.get("optional", "")).lower() == "true"]
@@ -106,6 +106,7 @@ def score(gold: list[dict], pred: list[dict], vocabulary: set[str] | None = None
             if str(g.get("optional", "")).lower() == "true":
                 continue
             matched += 1
-            for k in agree:
+            for k in ("stage", "bound", "entity"):
                 agree[k] += _norm(p.get(k)) == _norm(g.get(k))
+            agree["period_year"] += (p.get("period_end") or "")[:4] == (g.get("period_end") or "")[:4]
     return Score(owed, predicted, matched, {k: v / matched if matched else 0.0 for k, v in agree.items()})

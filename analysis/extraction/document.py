@@ -224,8 +224,6 @@ def _first_association_below(body: list[Mention], above: Place) -> Place | None:
 
 
 _LEDE_MIN_WORDS = 6
-
-
 _DATA_AT = re.compile(r"(?<!\w)số liệu(?:\s+tính)?\s+$", re.IGNORECASE)
 
 
@@ -467,7 +465,8 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if dating.how not in _FIRM_DATING:
         pub, pub_how = None, ""
     year_of = event_year(genre, headline, phrases, all_phrases, folded)
-    school = [p for p in (occasions or []) if p.kind == "school_year" and p.period_start]
+    lede_end = _lede_end(text)  # the occasion of the event itself is named in the headline or the lede
+    school = [p for p in (occasions or []) if p.kind == "school_year" and p.period_start and p.start < lede_end]
     if school:  # "nhân dịp khai giảng năm học 2024–2025": the event opens that school year
         first, second = school[0].period_start.year, school[0].period_end.year
         year_of = lambda month, day: first if month >= 7 else second  # noqa: E731
@@ -480,7 +479,7 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if pub is None and event is not None:
         explicit = bool(_EVENT_FULL.match(event_words))
         pub, pub_how = event, "event date in the text" if explicit else "event date and report year"
-    report = report_period(genre, headline, phrases, event, pub, all_phrases, _lede_end(text) if "\n" in text else 0)
+    report = report_period(genre, headline, phrases, event, pub, all_phrases, lede_end if "\n" in text else 0)
     if pub is None and report.end is not None:
         pub, pub_how = report.end, "end of the report period"
     if dating.how != "sources.csv":

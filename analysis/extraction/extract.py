@@ -250,7 +250,9 @@ class Grammar:
         qualifier = w("bound")
         # "74 đơn vị trường có Chi hội khuyến học", "17 dòng họ đã lập quỹ khuyến học"
         self.has_branch = re.compile(r"[^;.]{0,60}?(?<!\w)" + w("has_verb") + r"\s+(?:được\s+)?" + w("has_org"))
-        self.passive_award = re.compile(fold("(?:được|đã được)") + r"\s+" + w("passive_award"))
+        # "được tuyên dương", "được UBND huyện tặng": a giver (``giver`` cues) may stand between
+        self.passive_award = re.compile(fold("(?:được|đã được)") + r"\s+(?:" + w("giver") + r"[^\d,;.:]{0,40}?\s+)?"
+                                        + w("passive_award"))
         self.reaches = re.compile(r"(?:^|\s)" + fold("đạt") + r"\s*" + qualifier + r"?\s*$")
         self.gave = re.compile(r"[^;]{0,60}?" + w("gave"))  # within the clause (dots group digits)
         # the giving verb right after the counted noun: "22 doanh nghiệp đóng góp …" (the givers)
@@ -554,7 +556,7 @@ class _Article:
         passive_award = bool((after_award and after_award.value == "award"
                               and _PASSIVE.match(f[d.noun_end:after_award.start] or " "))
                              or (cls == "@person" and g.passive_award.search(f, d.noun_end, sl.h1))
-                             or (cls == "@person" and self._listed_before_passive(d.noun_end, sl.s, sl.a)))
+                             or (cls in ("@person", "@unit") and self._listed_before_passive(d.noun_end, sl.s, sl.a)))
         if award or passive_award:
             d.metric, d.subgroup = "award_recipients", self._noun_phrase(sl.hs, sl.h1)
             return True
@@ -981,7 +983,8 @@ class _Article:
         c0 = self._clause_of(s, a.start)[0]
         before = self.kn.last("stage", self.folded, c0, a.start)  # "Số dòng họ đạt …: 287/301 dòng họ đăng ký"
         if d.figure and d.metric in MODEL_METRICS and reg and reg.value == "registered" and \
-                (any(m.value == "achieved" for m in self.kn.find("stage", self.folded, reg.end, h1))
+                (any(m.value == "achieved" and not (m.cue == fold("đạt") and self._amount_follows(m.end))
+                     for m in self.kn.find("stage", self.folded, reg.end, h1))  # "…, đạt 96,2%": reaches
                  or (before is not None and before.value == "achieved")):
             fig = Figure(**{**d.figure.row(), "stage": "registered", "value": dv, "value_max": None,
                             "bound": "exact", "start": ds, "end": d.figure.end})

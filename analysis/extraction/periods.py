@@ -214,7 +214,8 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
     ("asof_pub", fold_re(r"(?:đến|tới) nay|hiện nay|hiện có|hiện tại|đến thời điểm này|tới thời điểm này")),
     ("year", fold_re(r"năm\s+(" + YEAR + r")(?![\d\s]*[-–—]\s*" + YEAR + ")")),
     ("year", fold_re(r"trong năm(?!\s+(?:\d|học|qua|tới|sau))()")),
-    ("year", fold_re(r"năm qua()")),
+    # "năm qua" is last year; "5 năm qua", "những năm qua" are several: not a year's phrase
+    ("year", fold_re(r"(?<!\d )(?<!\d)(?<!những )(?<!nhiều )(?<!các )(?<!mấy )(?<!vài )năm qua()")),
 ]
 # words one of which a phrase of each pattern must contain (a cheap test before the regex)
 _PHRASE_KEYS = [("nhiệm kì", "giai đoạn", "khóa"), ("năm học",), ("ngày", "sáng", "chiều", "tối", "trưa"), ("tháng đầu",), ("tháng cuối",), ("tháng",),

@@ -111,13 +111,16 @@ class Gazetteer:
         return prefix_level == "commune" and key in self.units.communes
 
     def longest_known(self, name: str, prefix_level: str = "") -> str:
-        """``Hà Nội Nguyễn`` → ``Hà Nội``: the longest leading words the tables know; but a name
-        that only adds a position word (``Vĩnh Hòa Đông``: ``place_suffix`` cues) is kept whole."""
+        """``Hà Nội Nguyễn`` → ``Hà Nội``: the longest leading words the tables know, when the words
+        left over start a person's name (a ``name_lead`` cue: a surname, an institution word) or
+        name another place (``huyện Kim Bảng Hà Nam``); otherwise the name is one the tables do not
+        hold (``xã Phù Yên Lạc``, ``xã Vĩnh Hòa Đông``) and is kept whole."""
         words = name.split()
-        suffixes = knowledge().values("place_suffix")
+        leads = knowledge().values("name_lead")
         for k in range(len(words), 0, -1):
             if self.is_known(" ".join(words[:k]), prefix_level):
-                if k < len(words) and all(fold(w) in suffixes for w in words[k:]):
+                rest = words[k:]
+                if rest and fold(rest[0]) not in leads and not self.is_known(" ".join(rest)):
                     return name
                 return " ".join(words[:k])
         return name

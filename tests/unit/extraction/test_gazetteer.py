@@ -88,9 +88,12 @@ def test_a_commune_asked_for_in_a_province_is_never_one_of_another_province():
     assert units.commune(key, other, "Hải Hậu") is None
 
 
-def test_a_name_that_only_adds_a_position_word_is_kept_whole():
+def test_a_name_the_tables_do_not_hold_is_kept_whole():
     gz = gazetteer()
     assert gz.is_known("Vĩnh Hòa", "commune") and not gz.is_known("Vĩnh Hòa Đông", "commune")
     assert gz.longest_known("Vĩnh Hòa Đông", "commune") == "Vĩnh Hòa Đông"
-    assert gz.longest_known("Hà Nội Nguyễn", "province") == "Hà Nội"  # a person's name after a place
+    assert gz.longest_known("Vĩnh Hòa Lạc", "commune") == "Vĩnh Hòa Lạc"
+    # cut only before a person's name or another place
+    assert gz.longest_known("Hà Nội Nguyễn", "province") == "Hà Nội"
+    assert gz.longest_known("Kim Bảng Hà Nam", "district") == "Kim Bảng"
     assert places("Hội Khuyến học xã Vĩnh Hòa Đông")[0][0] == "Vĩnh Hòa Đông"
