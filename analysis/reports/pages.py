@@ -8,6 +8,8 @@ escapes (:mod:`analysis.reports.safe`) and links (:mod:`analysis.reports.evidenc
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis.reports import fmt, viz
@@ -382,10 +384,18 @@ def articles_table(articles: pd.DataFrame, lang: str) -> Markup:
     return frame(shown, ["title", "outlet", "published", "figures", "residue", "warnings", "source_id"], lang)
 
 
+_TRAILING_DATE = re.compile(r"(: \d{4}-\d{2}-\d{2})$")
+
+
 def warnings_text(warnings, lang: str) -> str:
-    """An article's warnings (``; ``-separated, from articles.csv) in the page's language."""
+    """An article's warnings (``; ``-separated, from articles.csv) in the page's language; the
+    date a warning ends with (``…: 2023-06-30``) stays as written."""
     text = "" if warnings is None or warnings != warnings else str(warnings)
-    return "; ".join(how_text(w, lang) for w in text.split("; ")) if text else text
+    out = []
+    for w in text.split("; ") if text else []:
+        head, date, _ = (_TRAILING_DATE.split(w) + ["", ""])[:3]
+        out.append(how_text(head, lang) + date)
+    return "; ".join(out)
 
 
 def residue_view(residue: pd.DataFrame, lang: str) -> Markup:
