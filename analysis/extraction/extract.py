@@ -273,6 +273,7 @@ class _Article:
         self.text, self.folded, self.meta, self.res = text, folded, meta, res
         self.sentences = split_sentences(text)
         self._sentence_starts = [s.start for s in self.sentences]
+        self._not_items: list[int] | None = None  # prefix counts of amounts that open no list item
 
     # .. setup ........................................................................
     def run(self) -> None:
@@ -346,10 +347,13 @@ class _Article:
         return self.sentences[max(0, i)]
 
     def _clause_of(self, s: Sentence, pos: int) -> tuple[int, int]:
-        for c in s.clauses:
-            if c[0] <= pos < c[1] or pos == c[1]:
-                return c
-        return s.clauses[-1]
+        clauses = s.clauses
+        if len(clauses) == 1:
+            return clauses[0]
+        # clauses are contiguous: the last one starting at or before pos (a bisection, so a sentence
+        # of thousands of ';' costs no more per number than a short one)
+        k = bisect.bisect_right(clauses, (pos, float("inf"))) - 1
+        return clauses[k] if k >= 0 else clauses[-1]
 
     def _previous_sentence(self, s: Sentence) -> Sentence | None:
         """The sentence before ``s`` in the same paragraph (no blank line between)."""
@@ -611,19 +615,25 @@ class _Article:
         f, a = self.folded, sl.a
         if not _ITEM_END.match(f, a.end):
             return False
-        for j in range(sl.i - 1, -1, -1):
+        j = sl.i - 1
+        while j >= max(0, sl.i - 64):  # numbers passed over in between: a bounded walk (linear cost)
             prev = self.decisions.get(j)
             if prev is None or prev.amount.start < sl.s.start:
                 return False
-            if prev.figure is None or prev.how == _BREAKDOWN:
+            if prev.how == _BREAKDOWN and prev.figure is not None:
+                j = prev.parent  # the item before was one of the same breakdown: its whole
+                prev = self.decisions[j]
+            elif prev.figure is None:
+                j -= 1
                 continue
             if prev.amount.unit != "count" or f.find(_TRONG_DO, prev.amount.end, a.start) < 0:
                 return False
-            cut = max(f.rfind(c, prev.amount.end, a.start) for c in ";:(")
+            item_lo = max(prev.amount.end, self.amounts[sl.i - 1].end)  # the separator is after the item before
+            cut = max(f.rfind(c, item_lo, a.start) for c in ";:(")
             words = self.text[cut + 1:a.start].strip(" ,")
             if not words or len(words) > 40 or re.search(r"\d", words):
                 return False
-            d.metric, d.subgroup, d.how = prev.metric, words, _BREAKDOWN
+            d.metric, d.subgroup, d.how, d.parent = prev.metric, words, _BREAKDOWN, j
             return True
         return False
 
@@ -727,7 +737,8 @@ class _Article:
             return None
         clause_end = self._clause_of(s, a.start)[1]
         k = bisect.bisect_right(self._amount_starts, a.start)
-        last = max([pos] + [x.end for x in self.amounts[k:] if x.start < clause_end])
+        j = bisect.bisect_left(self._amount_starts, clause_end, k)  # the amounts after it in its clause
+        last = max(pos, self.amounts[j - 1].end) if j > k else pos  # (amounts do not overlap)
         st = None
         for m in kn.find("stage", f, pos, min(clause_end, last + 70)):
             if m.cue == "đạt" and self._amount_follows(m.end):
@@ -736,8 +747,7 @@ class _Article:
             break
         if st is None or re.search(r"[;:]", f[pos:st.start]):
             return None
-        if st.start > pos + 70 and not all(_ITEM_LEAD.search(f, max(0, x.start - 8), x.start)
-                                           for x in self.amounts[k:] if x.start < st.start):
+        if st.start > pos + 70 and not self._all_list_items(k, bisect.bisect_left(self._amount_starts, st.start, k, j)):
             return None  # far, and not across a list of items: the stage word is another figure's
         if cls == "@person":
             prev = self._previous_sentence(s)
@@ -745,6 +755,16 @@ class _Article:
             named = any(m.value == "learning_citizens" for m in kn.find("model", f, lo, s.end))
             return ("learning_citizens", st.end) if named else None
         return _CLASS_MODEL[cls], st.end
+
+    def _all_list_items(self, lo: int, hi: int) -> bool:
+        """Whether the amounts ``lo``…``hi - 1`` each open an item of a list (after a comma, ``và``
+        or a bracket): one prefix count per article, so asking costs the same for any range."""
+        if self._not_items is None:
+            f, counts = self.folded, [0]
+            for x in self.amounts:
+                counts.append(counts[-1] + (not _ITEM_LEAD.search(f, max(0, x.start - 8), x.start)))
+            self._not_items = counts
+        return self._not_items[hi] == self._not_items[lo]
 
     def _listed_before_passive(self, pos: int, s: Sentence, a: Amount) -> bool:
         """``7 học sinh đạt giải … và 118 học sinh đạt giải … được tuyên dương``."""
@@ -1149,6 +1169,7 @@ class _Decision:
     how: str = ""
     figure: Figure | None = None
     balance: bool = False  # a fund's balance (a stock), whole or part
+    parent: int = -1  # a breakdown item: the index of the amount it is a part of
 
 
 _DATE_REASON = {"date": "date", "month": "date (month)", "day_month": "date (day/month)",
