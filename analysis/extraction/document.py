@@ -374,7 +374,7 @@ def kn_done(headline: str) -> bool:
 
 
 def event_year(genre: str, headline: str, phrases: list[Period], all_phrases: list[Period] | None = None,
-               folded: str = ""):
+               folded: str = "", lede_end: int = 0):
     """A function (month, day) → the year of an event written without one."""
     term = new_term(headline, all_phrases or phrases) if genre == "congress" else None
     if term:
@@ -396,7 +396,10 @@ def event_year(genre: str, headline: str, phrases: list[Period], all_phrases: li
     def year_of(month: int, day: int) -> int:
         # the event follows (or closes) the period it reviews: "Ngày 10-1" after a year → next year
         d = _valid(day, month, end.year) or date(end.year, month, 1)
-        return end.year + 1 if d < end - timedelta(days=75) and p.kind != "school_year" else end.year
+        # but a year the lede names with a mid-year event is the event's own ("Sáng 28/8, … lễ trao
+        # học bổng năm 2024"); early in a year it is still the year just reviewed ("Ngày 10/1, … năm 2023")
+        own = 0 <= p.start < lede_end and month > 3
+        return end.year + 1 if d < end - timedelta(days=75) and not own and p.kind != "school_year" else end.year
 
     return year_of
 
@@ -464,8 +467,8 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     pub, pub_how = dating.published, dating.how
     if dating.how not in _FIRM_DATING:
         pub, pub_how = None, ""
-    year_of = event_year(genre, headline, phrases, all_phrases, folded)
     lede_end = _lede_end(text)  # the occasion of the event itself is named in the headline or the lede
+    year_of = event_year(genre, headline, phrases, all_phrases, folded, lede_end if "\n" in text else 0)
     school = [p for p in (occasions or []) if p.kind == "school_year" and p.period_start and p.start < lede_end]
     if school:  # "nhân dịp khai giảng năm học 2024–2025": the event opens that school year
         first, second = school[0].period_start.year, school[0].period_end.year
@@ -485,11 +488,11 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     if dating.how != "sources.csv":
         pub, pub_how = _not_before_present(pub, pub_how, folded, phrases)
     as_of, as_of_how = (event, "event date") if event else (pub, pub_how)
+    if as_of and pub and dating.how != "sources.csv" and as_of < pub:
+        as_of, as_of_how = pub, pub_how
     stated = _lede_as_of(text, all_phrases or phrases)
     if stated is not None:  # "(số liệu đến 31/12/2023)": the date the report's data are read at
         as_of, as_of_how = stated, "as-of date the lede gives for its data"
-    if as_of and pub and dating.how != "sources.csv" and as_of < pub:
-        as_of, as_of_how = pub, pub_how
     nxt = next_period(genre, headline, report, all_phrases or phrases)
     return Document(subject, genre, report, pub, pub_how, as_of, as_of_how, event, *nxt)
 
