@@ -78,6 +78,8 @@ _HEAD_OF_BEFORE = fold_re(r"(?<!\w)(?:trưởng|phó)\s+$")
 _BREAKDOWN = "item of the breakdown of the count before it (trong đó: …)"
 _TRONG_DO = fold("trong đó")
 _ITEM_END = re.compile(r"\s*(?:[;),.]|$)")
+# between a learning-model title and the units it is conferred on: "“Dòng họ học tập” được trao cho"
+_CONFERRED_ON = fold_re(r"[”\"'\s]*(?:được\s+)?(?:trao|tặng|công nhận)?\s*cho\s+")
 # how an item of a list opens: after a comma, "và", or a bracket (a share: "(đạt 93,2% số hộ)")
 _ITEM_LEAD = fold_re(r"(?:,|\svà|\((?:\s*đạt)?)\s*$")
 # "quỹ (khuyến học) của <holder> <amount>": the fund a holder has, with no verb of raising
@@ -550,6 +552,10 @@ class _Article:
             return False
         if cls in _DONOR_CLASSES and g.gave_now.match(f, d.noun_end):
             return False  # they gave: donors, whatever was handed out earlier in the sentence
+        title = kn.last("model", f, self._clause_of(sl.s, sl.a.start)[0], sl.a.start) if cls in _CLASS_MODEL else None
+        if title is not None and title.value == _CLASS_MODEL[cls] and _CONFERRED_ON.fullmatch(f, title.end, sl.a.start):
+            d.metric, d.how = title.value, "the learning-model title conferred on them (… được trao cho N …)"
+            return True  # "Danh hiệu “Dòng họ học tập” được trao cho 315 dòng họ": achieved, not an award
         prev = self.decisions.get(sl.i - 1)
         listed = prev is not None and prev.figure is not None and prev.metric == "award_recipients" \
             and prev.amount.start >= sl.s.start  # "khen thưởng 47 học sinh đạt …, 265 học sinh …"

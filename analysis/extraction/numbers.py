@@ -103,6 +103,8 @@ class NumberScanner:
         if total > 10 ** (MAX_DIGITS + 3):  # "9999999999 tỷ": nothing this genre reports
             return None
         end = sm.end()
+        if end - sm.start() > 1 and s[end - 1] == "đ":  # "2.946 trđ": the currency glued on is read as such
+            return total, end - 1, False
         # compound: "61 triệu 600 nghìn", "1 tỷ 250 triệu"
         while True:
             j = self._skip_ws(s, end)

@@ -38,6 +38,7 @@ _SENTENCE_OPENING = fold_re(r"[\s“\"'(\-–•*+]*(?:(?:các|hai|ba|bốn|nh�
 _CARRIED_INTO = re.compile(r"(?<!\w)(?:chuyển|mang)\s+sang\s+$", re.IGNORECASE)
 _ONLY = re.compile(r"(?<!\w)riêng\s+$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_LABEL_AFTER = re.compile(r"\s*[:–]\s")  # "Huyện Vũ Thư: …", "Huyện Vũ Thư – …"
 _OPENS_FIGURE = re.compile(r"\s*(?:là|:|đạt|có)?\s*(?:trên|hơn|gần|khoảng)?\s*\d", re.IGNORECASE)
 _ANAPHOR_LEVELS = {"province": {"province"}, "city": {"province", "district"}, "district": {"district"},
                    "commune": {"commune"}, "national": {"national"}, "cluster": {"cluster"}}
@@ -88,9 +89,28 @@ class EntityReader:
             placed = self._reporting(k, m, start)
             if placed is not None:
                 return placed
+        topic = self._paragraph_topic(start)
+        if topic is not None:
+            return Placed(topic.place, "unit the paragraph opens with (Huyện X: …)", self.text[topic.start:topic.end])
         if self.subject is None:
             return Placed(None, "no subject found")
         return Placed(self.subject, "subject")
+
+    def _paragraph_topic(self, pos: int) -> Mention | None:
+        """``Huyện Vũ Thư: Hội … có 27.850 hội viên. Sáu tháng đầu năm, huyện huy động …``: a unit below
+        the subject that opens the paragraph as its label is the unit the paragraph reports on."""
+        line = self.text.rfind("\n", 0, pos) + 1
+        k = bisect.bisect_left(self.starts, line)
+        if k >= len(self.mentions):
+            return None
+        m = self.mentions[k]
+        if m.start - line > 2 or m.start >= pos or m.anaphor or m.place is None or m.in_title \
+                or not _LABEL_AFTER.match(self.text, m.end):
+            return None
+        s = self.subject
+        if s is not None and LEVEL_RANK[m.place.level] <= LEVEL_RANK[s.level]:
+            return None
+        return m
 
     def _closed_aside(self, m: Mention, sent_start: int, pos: int) -> bool:
         """``(phường Bắc Sơn 265 triệu, phường Trung Sơn 138 triệu); lũy kế … 2,74 tỷ``: a unit

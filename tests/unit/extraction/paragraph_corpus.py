@@ -30,7 +30,8 @@ GOLD_COLUMNS = ["source_id", "entity", "level", "province", "period_start", "per
 COMPARED = ["value", "value_max", "metric", "unit", "stage", "bound", "entity", "level",
             "period_start", "period_end_year"]
 
-_SCALE = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3,
+_SCALE = {"nghìn tỷ": 1e12, "ngàn tỷ": 1e12, "trđ": 1e6,
+          "tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3,
           "triêu": 1e6, "trịêu": 1e6}                      # common misspellings kept as written
 _SUFFIX = {"B": 1e9, "M": 1e6, "K": 1e3}
 DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -257,7 +258,7 @@ def gold_rows(p: Paragraph) -> list[dict]:
 
 # -- the number text must say what the row says --------------------------------------------
 
-_AMOUNT = re.compile(r"(\d+(?:\.\d{3})*(?:,\d+)?)\s*(tỷ|tỉ|triệu|triêu|trịêu|nghìn|ngàn)?")
+_AMOUNT = re.compile(r"(\d+(?:\.\d{3})*(?:,\d+)?)\s*(nghìn tỷ|ngàn tỷ|tỷ|tỉ|triệu|triêu|trịêu|trđ|nghìn|ngàn)?")
 
 
 def spoken_values(number_text: str) -> list[float]:
