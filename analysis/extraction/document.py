@@ -91,20 +91,21 @@ def _best_headline_mention(mentions: list[Mention], head: str = "") -> Mention |
 
 
 def find_subject(text: str, folded: str, title: str, outlet: str, body: list[Mention],
-                 gz: Gazetteer, kn) -> Subject:
+                 gz: Gazetteer, kn, lede_end: int | None = None) -> Subject:
     """The association whose report the article is (see the module docstring for the order)."""
     outlet_place = _outlet_place(outlet, gz, kn)
-    ctx = (gz, outlet_place.province if outlet_place else "", outlet_place)
+    lede_end = _lede_end(text) if lede_end is None else lede_end
+    ctx = (gz, outlet_place.province if outlet_place else "", outlet_place, lede_end)
     found = _headline_subject(text, title, body, kn, ctx) or _lede_subject(text, body, ctx)
     if found is not None:
         return found
     if outlet_place is not None:
         return Subject(outlet_place, "outlet", outlet)
-    return _unnamed_province(text, body) or _body_subject(text, body)
+    return _unnamed_province(body, lede_end) or _body_subject(text, body)
 
 
 def _headline_subject(text: str, title: str, body: list[Mention], kn, ctx) -> Subject | None:
-    gz, hint, outlet_place = ctx
+    gz, hint, outlet_place, _ = ctx
     first_end = text.find("\n") if "\n" in text else -1
     for head in _headline(text, title):
         if first_end >= 0 and head == text[:first_end]:
@@ -132,8 +133,8 @@ def _lede_namesake(text: str, body: list[Mention], best: Mention, ctx) -> Subjec
     headline's ``An Lão`` also names a district): the lede's unit."""
     if best.prefix or best.with_association:
         return None
-    gz, hint, outlet_place = ctx
-    key, lede_end = fold(best.place.name), _lede_end(text)
+    gz, hint, outlet_place, lede_end = ctx
+    key = fold(best.place.name)
     for m in body:
         if m.start >= lede_end:
             break
@@ -146,8 +147,7 @@ def _lede_namesake(text: str, body: list[Mention], best: Mention, ctx) -> Subjec
 def _lede_subject(text: str, body: list[Mention], ctx) -> Subject | None:
     """The lede's ``Hội Khuyến học <place>``, else its first unit written with a prefix
     (``Ngày 15/12, huyện Kim Bảng tổ chức…``) unless the outlet is more specific."""
-    gz, hint, outlet_place = ctx
-    lede_end = _lede_end(text)
+    gz, hint, outlet_place, lede_end = ctx
     lede = [m for m in body if m.start < lede_end and m.place and not m.in_title and not m.body]
     for m in lede:
         if m.with_association:
@@ -159,10 +159,9 @@ def _lede_subject(text: str, body: list[Mention], ctx) -> Subject | None:
     return None
 
 
-def _unnamed_province(text: str, body: list[Mention]) -> Subject | None:
+def _unnamed_province(body: list[Mention], lede_end: int) -> Subject | None:
     """``Hội Khuyến học tỉnh tổ chức…`` in the lede, the province never named, and every place the
     article names lying in one province: that province's association."""
-    lede_end = _lede_end(text)
     if not any(m.anaphor and m.with_association and m.prefix == "province" and m.start < lede_end for m in body):
         return None
     provinces = {m.place.province for m in body if m.place and not m.anaphor and m.place.known}
@@ -227,10 +226,9 @@ _LEDE_MIN_WORDS = 6
 _DATA_AT = re.compile(r"(?<!\w)số liệu(?:\s+tính)?\s+$", re.IGNORECASE)
 
 
-def _lede_as_of(text: str, phrases: list[Period]) -> date | None:
+def _lede_as_of(text: str, phrases: list[Period], lede_end: int) -> date | None:
     """An explicit as-of date in the lede standing alone in its sentence or brackets, with no figure
     of its own (``số liệu tính đến 31/12/2023``): the date all the report's stocks are read at."""
-    lede_end = _lede_end(text)
     for p in phrases:
         if p.kind != "asof" or p.start < 0 or p.start >= lede_end or p.period_end is None:
             continue
@@ -463,11 +461,11 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
         own = [replace(p, start=-1, end=-1) for p in own]
         phrases = own + phrases
         all_phrases = own + (all_phrases or [])
-    subject = find_subject(text, folded, title, outlet, body, gz, kn)
+    lede_end = _lede_end(text)  # the first paragraph after the headline, worked out once
+    subject = find_subject(text, folded, title, outlet, body, gz, kn, lede_end)
     pub, pub_how = dating.published, dating.how
     if dating.how not in _FIRM_DATING:
         pub, pub_how = None, ""
-    lede_end = _lede_end(text)  # the occasion of the event itself is named in the headline or the lede
     year_of = event_year(genre, headline, phrases, all_phrases, folded, lede_end if "\n" in text else 0)
     school = [p for p in (occasions or []) if p.kind == "school_year" and p.period_start and p.start < lede_end]
     if school:  # "nhân dịp khai giảng năm học 2024–2025": the event opens that school year
@@ -490,7 +488,7 @@ def read_document(text: str, folded: str, title: str, outlet: str, published: da
     as_of, as_of_how = (event, "event date") if event else (pub, pub_how)
     if as_of and pub and dating.how != "sources.csv" and as_of < pub:
         as_of, as_of_how = pub, pub_how
-    stated = _lede_as_of(text, all_phrases or phrases)
+    stated = _lede_as_of(text, all_phrases or phrases, lede_end)
     if stated is not None:  # "(số liệu đến 31/12/2023)": the date the report's data are read at
         as_of, as_of_how = stated, "as-of date the lede gives for its data"
     nxt = next_period(genre, headline, report, all_phrases or phrases)
