@@ -188,28 +188,24 @@ def _column(values: list, numeric: bool) -> list[str]:
     return [("'" + v if v[:1] in formula else v) if v.__class__ is str else cell(v, False) for v in values]
 
 
-def _csv_lines(rows: list[dict], columns: list[str]) -> bytes:
-    """Rows as CSV lines (no header), column by column: the cells of :func:`_cell`."""
-    if not rows:
-        return b""
-    cells = [_column([r.get(k) for r in rows], k in NUMERIC_COLUMNS) for k in columns]
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(zip(*cells, strict=True))
-    return buf.getvalue().encode("utf-8")
-
-
 class _Lines(list):
     write = list.append  # the CSV writer writes each row with one call
 
 
 def _row_lines(rows: list[dict], columns: list[str]) -> list[bytes]:
-    """Each row's CSV line (as :func:`_csv_lines` writes it), one bytes object per row."""
+    """Each row's CSV line (no header), one bytes object per row, written column by column: the
+    cells of :func:`_cell`."""
     if not rows:
         return []
     cells = [_column([r.get(k) for r in rows], k in NUMERIC_COLUMNS) for k in columns]
     lines = _Lines()
     csv.writer(lines, lineterminator="\n").writerows(zip(*cells, strict=True))
     return [line.encode("utf-8") for line in lines]
+
+
+def _csv_lines(rows: list[dict], columns: list[str]) -> bytes:
+    """Rows as CSV lines (no header)."""
+    return b"".join(_row_lines(rows, columns))
 
 
 def _header(columns: list[str]) -> bytes:
